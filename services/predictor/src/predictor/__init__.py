@@ -1,0 +1,1 @@
+"""Flight-delay prediction service for Santiago airport (SCL)."""

@@ -1,0 +1,107 @@
+"""The OpenAPI 3.1 document, built from the msgspec types and the model's feature names.
+
+The prediction routes are not Litestar handlers (see prediction.py), so the document is ours:
+its request schemas come from the very types that decode requests, and each of the 37 features
+is described in position with its meaning and bounds.
+"""
+
+from typing import Any
+
+import msgspec
+
+from predictor.features import CHALLENGE_EXAMPLE
+from predictor.schemas import ErrorBody, PredictRequest, Predictions, batch_request_type
+
+REF = "#/components/schemas/{name}"
+
+
+def feature_meaning(name: str) -> str:
+    column, _, value = name.partition("_")
+    return {
+        "OPERA": f"1 if the airline operating the flight is {value}",
+        "TIPOVUELO": f"1 if the flight is {'international' if value == 'I' else 'national'} (TIPOVUELO={value})",
+        "MES": f"1 if the flight departs in month {value}",
+    }.get(column, name)
+
+
+def openapi_document(feature_names: list[str], max_batch_rows: int, version: str) -> dict[str, Any]:
+    batch_type = batch_request_type(max_batch_rows)
+    (predict, batch, predictions, error), components = msgspec.json.schema_components(
+        [PredictRequest, batch_type, Predictions, ErrorBody], ref_template=REF
+    )
+    features = [
+        {"title": f"{i}: {name}", "description": feature_meaning(name), "type": "integer", "minimum": 0, "maximum": 1}
+        for i, name in enumerate(feature_names)
+    ]
+    components["PredictRequest"]["properties"]["array"]["prefixItems"] = features
+    components["PredictRequest"]["example"] = {"array": list(CHALLENGE_EXAMPLE)}
+    components["BatchRequest"]["properties"]["arrays"]["items"]["prefixItems"] = features
+    client_errors = {
+        "400": _error_response("Malformed JSON or an empty body", error),
+        "413": _error_response("Body larger than MAX_BODY_BYTES", error),
+        "415": _error_response("Content-Type is not application/json", error),
+        "422": _error_response("The body does not match the schema; `field` is the JSON path", error),
+        "503": _error_response("The model is not loaded yet, or the service is draining", error),
+    }
+    return {
+        "openapi": "3.1.0",
+        "info": {
+            "title": "SCL flight-delay predictor",
+            "version": version,
+            "description": (
+                "Predicts whether a flight at Santiago airport (SCL) leaves more than 15 minutes late. "
+                "Inputs are 37 one-hot features in a fixed order (GET /model lists them)."
+            ),
+        },
+        "paths": {
+            "/api": {"post": _operation("predict", "Predict one flight", predict, predictions, client_errors)},
+            "/api/batch": {
+                "post": _operation(
+                    "predictBatch", f"Predict up to {max_batch_rows} flights", batch, predictions, client_errors
+                )
+            },
+            "/health/live": {"get": _plain("live", "The process is up", {"200": _status_response("Alive")})},
+            "/health/ready": {
+                "get": _plain(
+                    "ready",
+                    "The model is verified and loaded",
+                    {"200": _status_response("Ready"), "503": _error_response("Not ready", error)},
+                )
+            },
+            "/model": {"get": _plain("model", "Model metadata from the manifest", {"200": _json_response("Metadata")})},
+            "/metrics": {
+                "get": _plain(
+                    "metrics",
+                    "Prometheus exposition",
+                    {"200": {"description": "Metrics", "content": {"text/plain": {"schema": {"type": "string"}}}}},
+                )
+            },
+        },
+        "components": {"schemas": components},
+    }
+
+
+def _operation(op_id: str, summary: str, body: dict, ok: dict, errors: dict) -> dict:
+    return {
+        "operationId": op_id,
+        "summary": summary,
+        "requestBody": {"required": True, "content": {"application/json": {"schema": body}}},
+        "responses": {"200": {"description": "One prediction per row", "content": {"application/json": {"schema": ok}}}, **errors},
+    }
+
+
+def _plain(op_id: str, summary: str, responses: dict) -> dict:
+    return {"operationId": op_id, "summary": summary, "responses": responses}
+
+
+def _error_response(description: str, schema: dict) -> dict:
+    return {"description": description, "content": {"application/json": {"schema": schema}}}
+
+
+def _json_response(description: str) -> dict:
+    return {"description": description, "content": {"application/json": {"schema": {"type": "object"}}}}
+
+
+def _status_response(description: str) -> dict:
+    schema = {"type": "object", "properties": {"status": {"type": "string"}}, "required": ["status"]}
+    return {"description": description, "content": {"application/json": {"schema": schema}}}

@@ -1,0 +1,113 @@
+"""POST /api and POST /api/batch as lean ASGI endpoints: the service's hot path.
+
+Litestar's typed handlers cost about 2x the time of the whole prediction (see
+docs/decisions/0001-litestar-msgspec-and-a-lean-prediction-lane.md), so these two routes read
+the body, decode it strictly with msgspec, predict and answer without the framework's
+per-request machinery. Everything else (health, model, metrics, schema) is plain Litestar.
+"""
+
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+import msgspec
+
+from predictor.errors import ApiError, not_ready
+from predictor.schemas import PredictRequest, Predictions, batch_request_type, describe_validation_error
+from predictor.state import ServiceState
+
+Scope = dict[str, Any]
+Receive = Callable[[], Awaitable[dict[str, Any]]]
+Send = Callable[[dict[str, Any]], Awaitable[None]]
+
+JSON = b"application/json"
+# The challenge's single-row answers, encoded once.
+SINGLE_ANSWERS = (b'{"predicciones":[0]}', b'{"predicciones":[1]}')
+
+
+class JsonEndpoint:
+    """POST-only JSON endpoint: enforce content type and size, decode strictly, answer."""
+
+    def __init__(self, decoder: msgspec.json.Decoder, answer: Callable[[Any], bytes], max_body_bytes: int) -> None:
+        self.decoder = decoder
+        self.answer = answer
+        self.max_body_bytes = max_body_bytes
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["method"] != "POST":
+            await respond(send, 405, _error(405, "method_not_allowed", f"{scope['method']} is not allowed; use POST"), allow=True)
+            return
+        try:
+            body = await self.read_body(scope, receive)
+            payload = self.answer(self.decode(body))
+        except ApiError as error:
+            await respond(send, error.status, error.encode())
+            return
+        await respond(send, 200, payload)
+
+    async def read_body(self, scope: Scope, receive: Receive) -> bytes:
+        media_type = declared_length = None
+        for name, value in scope["headers"]:
+            if name == b"content-type":
+                media_type = value.split(b";", 1)[0].strip().lower()
+            elif name == b"content-length":
+                declared_length = value
+        if media_type != JSON:
+            raise ApiError(415, "unsupported_media_type", "send the body as Content-Type: application/json")
+        if declared_length is not None and declared_length.isdigit() and int(declared_length) > self.max_body_bytes:
+            raise self.too_large()
+        message = await receive()
+        body = message.get("body", b"")
+        while message.get("more_body", False):
+            message = await receive()
+            body += message.get("body", b"")
+            if len(body) > self.max_body_bytes:
+                raise self.too_large()
+        if len(body) > self.max_body_bytes:
+            raise self.too_large()
+        if not body:
+            raise ApiError(400, "empty_body", "the request body is empty; send a JSON object")
+        return body
+
+    def decode(self, body: bytes) -> Any:
+        try:
+            return self.decoder.decode(body)
+        except msgspec.ValidationError as error:
+            problem, path = describe_validation_error(error)
+            raise ApiError(422, "invalid_body", problem, path) from None
+        except msgspec.DecodeError as error:
+            raise ApiError(400, "malformed_json", str(error)) from None
+
+    def too_large(self) -> ApiError:
+        return ApiError(413, "body_too_large", f"the body exceeds MAX_BODY_BYTES={self.max_body_bytes}")
+
+
+def prediction_endpoints(state: ServiceState, max_body_bytes: int, max_batch_rows: int) -> dict[str, JsonEndpoint]:
+    """The two prediction routes by path, answering from the state's verified model."""
+
+    def model():
+        if not state.ready:
+            raise not_ready()
+        return state.loaded.model
+
+    def single(request: PredictRequest) -> bytes:
+        return SINGLE_ANSWERS[model().predict_one(request.array)]
+
+    def batch(request: Any) -> bytes:
+        return msgspec.json.encode(Predictions(model().predict(request.arrays)))
+
+    return {
+        "/api": JsonEndpoint(msgspec.json.Decoder(PredictRequest), single, max_body_bytes),
+        "/api/batch": JsonEndpoint(msgspec.json.Decoder(batch_request_type(max_batch_rows)), batch, max_body_bytes),
+    }
+
+
+async def respond(send: Send, status: int, body: bytes, allow: bool = False) -> None:
+    headers = [(b"content-type", JSON), (b"content-length", str(len(body)).encode())]
+    if allow:
+        headers.append((b"allow", b"POST"))
+    await send({"type": "http.response.start", "status": status, "headers": headers})
+    await send({"type": "http.response.body", "body": body})
+
+
+def _error(status: int, error: str, detail: str) -> bytes:
+    return ApiError(status, error, detail).encode()

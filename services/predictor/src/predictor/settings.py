@@ -1,0 +1,64 @@
+"""Service settings, read once from environment variables and validated at start-up.
+
+Every variable here is listed in the README's configuration table (a docs test checks both
+ways). A bad value stops start-up with one line naming the variable and the problem.
+"""
+
+import os
+from typing import Annotated
+
+import msgspec
+
+Port = Annotated[int, msgspec.Meta(ge=1, le=65535)]
+
+
+class SettingsError(ValueError):
+    """An environment variable has a value the service cannot run with."""
+
+
+class Settings(msgspec.Struct, frozen=True, kw_only=True):
+    host: str = "127.0.0.1"
+    """HOST: interface to listen on (the container image sets 0.0.0.0)."""
+    port: Port = 8000
+    """PORT: TCP port; Cloud Run sets it."""
+    web_concurrency: Annotated[int, msgspec.Meta(ge=1, le=64)] = 1
+    """WEB_CONCURRENCY: worker processes (one per core is the sweet spot)."""
+    log_level: Annotated[str, msgspec.Meta(pattern="^(debug|info|warning|error)$")] = "info"
+    """LOG_LEVEL: debug, info, warning or error."""
+    model_path: str | None = None
+    """MODEL_PATH: a team pickle to serve instead of the bundled weights."""
+    model_sha256: Annotated[str, msgspec.Meta(pattern="^[0-9a-fA-F]{64}$")] | None = None
+    """MODEL_SHA256: the pinned SHA-256 of MODEL_PATH (required with it)."""
+    max_body_bytes: Annotated[int, msgspec.Meta(ge=1024, le=16 * 1024 * 1024)] = 256 * 1024
+    """MAX_BODY_BYTES: larger request bodies get 413."""
+    max_batch_rows: Annotated[int, msgspec.Meta(ge=1, le=10_000)] = 1000
+    """MAX_BATCH_ROWS: most rows one POST /api/batch may carry."""
+    graceful_shutdown_seconds: Annotated[int, msgspec.Meta(ge=0, le=60)] = 8
+    """GRACEFUL_SHUTDOWN_SECONDS: how long in-flight requests may finish after SIGTERM (Cloud Run kills at 10)."""
+    google_cloud_project: str | None = None
+    """GOOGLE_CLOUD_PROJECT: makes log lines carry Cloud Logging's full trace resource name."""
+
+
+ENV_NAMES = {name: name.upper() for name in Settings.__struct_fields__}
+
+
+def load_settings(environ: dict[str, str] | None = None) -> Settings:
+    """Settings from the environment (or the given mapping), strictly validated."""
+    environ = os.environ if environ is None else environ
+    raw = {field: environ[env] for field, env in ENV_NAMES.items() if environ.get(env, "") != ""}
+    try:
+        settings = msgspec.convert(raw, Settings, strict=False)
+    except msgspec.ValidationError as error:
+        raise SettingsError(_name_the_variable(str(error), raw)) from None
+    if (settings.model_path is None) != (settings.model_sha256 is None):
+        raise SettingsError("MODEL_PATH and MODEL_SHA256 go together: a pickle is only loaded with its pinned hash")
+    return settings
+
+
+def _name_the_variable(message: str, raw: dict[str, str]) -> str:
+    """msgspec says "Expected `int` >= 1 - at `$.port`"; the operator set PORT=0."""
+    problem, _, where = message.partition(" - at `$.")
+    field = where.rstrip("`")
+    if field not in ENV_NAMES:
+        return message
+    return f"{ENV_NAMES[field]}={raw[field]!r}: {problem[0].lower()}{problem[1:]}"
