@@ -1,6 +1,7 @@
 """The ASGI application: Litestar for health, metadata, metrics and schema; the lean lane for
 predictions. `create_app` is the factory uvicorn calls in every worker process."""
 
+import asyncio
 import logging
 import signal
 import threading
@@ -18,6 +19,8 @@ from predictor.openapi import openapi_document
 from predictor.prediction import JsonEndpoint, Receive, Scope, Send, prediction_endpoints
 from predictor.settings import Settings, load_settings
 from predictor.state import ServiceState
+from predictor.telemetry.exposition import CONTENT_TYPE, render
+from predictor.telemetry.runtime import Telemetry
 
 log = logging.getLogger("predictor")
 
@@ -28,6 +31,7 @@ class PredictionLane:
     def __init__(self, app: Litestar, endpoints: dict[str, JsonEndpoint]) -> None:
         self.app = app
         self.endpoints = endpoints
+        self.routes = set(endpoints) | {route.path for route in app.routes}
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] == "http" and (endpoint := self.endpoints.get(scope["path"])) is not None:
@@ -36,17 +40,23 @@ class PredictionLane:
             await self.app(scope, receive, send)
 
 
-def create_app(settings: Settings | None = None) -> PredictionLane:
+def create_app(settings: Settings | None = None, telemetry: Telemetry | None = None) -> Any:
+    """The ASGI app: telemetry around the prediction lane around Litestar."""
     settings = settings or load_settings()
+    telemetry = telemetry or Telemetry(settings)
     state = ServiceState()
 
     @asynccontextmanager
     async def lifespan(_: Litestar) -> AsyncIterator[None]:
         model_path = Path(settings.model_path) if settings.model_path else None
         state.loaded = load_model(model_path, settings.model_sha256)
+        telemetry.model_loaded(state.loaded)
         log.info("model %s ready (%s backend)", state.loaded.model.version, state.loaded.backend)
         _drain_on_sigterm(state)
+        publisher = asyncio.create_task(telemetry.publish_forever())
         yield
+        publisher.cancel()
+        telemetry.shutdown()
         log.info("shutting down")
 
     @get("/health/live", sync_to_thread=False)
@@ -65,6 +75,11 @@ def create_app(settings: Settings | None = None) -> PredictionLane:
             raise not_ready()
         return _model_metadata(state)
 
+    @get("/metrics", sync_to_thread=False)
+    def metrics() -> Response:
+        text = render(telemetry.store) if telemetry.enabled else "# telemetry is off (OTEL_SDK_DISABLED=true)\n"
+        return Response(text, media_type=CONTENT_TYPE)
+
     schema_cache: dict[str, Any] = {}
 
     @get(["/schema", "/schema/openapi.json"], sync_to_thread=False)
@@ -72,19 +87,23 @@ def create_app(settings: Settings | None = None) -> PredictionLane:
         if not schema_cache:
             from predictor.features import FEATURE_NAMES
 
-            names = state.loaded.manifest.feature_names if state.loaded and state.loaded.manifest else list(FEATURE_NAMES)
+            names = (
+                state.loaded.manifest.feature_names if state.loaded and state.loaded.manifest else list(FEATURE_NAMES)
+            )
             version = state.loaded.model.version if state.loaded else "unknown"
             schema_cache.update(openapi_document(names, settings.max_batch_rows, version))
         return schema_cache
 
     litestar = Litestar(
-        route_handlers=[live, ready, model, schema],
+        route_handlers=[live, ready, model, metrics, schema],
         lifespan=[lifespan],
         exception_handlers={ApiError: _api_error, HTTPException: _http_error},
         openapi_config=None,
         request_max_body_size=settings.max_body_bytes,
     )
-    return PredictionLane(litestar, prediction_endpoints(state, settings.max_body_bytes, settings.max_batch_rows))
+    endpoints = prediction_endpoints(state, telemetry, settings.max_body_bytes, settings.max_batch_rows)
+    lane = PredictionLane(litestar, endpoints)
+    return telemetry.wrap(lane, lane.routes)
 
 
 def _model_metadata(state: ServiceState) -> dict[str, Any]:

@@ -5,7 +5,7 @@ reports ready. Nothing is ever unpickled per request.
 """
 
 import math
-import pickle  # noqa: S403 - only after the file's SHA-256 matched the operator's pin
+import pickle
 import warnings
 from dataclasses import dataclass
 from itertools import compress
@@ -79,10 +79,13 @@ class LoadedModel:
     sha256: str
 
 
-def load_model(pickle_path: Path | None = None, pickle_sha256: str | None = None) -> LoadedModel:
-    """The bundled weights, or the operator's pickle pinned by SHA-256; self-checked either way."""
+def load_model(
+    pickle_path: Path | None = None, pickle_sha256: str | None = None, model_dir: Path = BUNDLED_DIR
+) -> LoadedModel:
+    """The weights in model_dir (the bundled ones by default), or the operator's pickle pinned by
+    SHA-256; self-checked either way."""
     if pickle_path is None:
-        loaded = _load_bundled()
+        loaded = _load_weights(model_dir)
     else:
         if not pickle_sha256:
             raise ArtifactError("MODEL_PATH needs MODEL_SHA256: a pickle is only loaded when its hash is pinned")
@@ -91,9 +94,9 @@ def load_model(pickle_path: Path | None = None, pickle_sha256: str | None = None
     return loaded
 
 
-def _load_bundled() -> LoadedModel:
-    manifest = read_manifest(BUNDLED_DIR)
-    weights = read_weights(BUNDLED_DIR, manifest)
+def _load_weights(directory: Path) -> LoadedModel:
+    manifest = read_manifest(directory)
+    weights = read_weights(directory, manifest)
     model = LinearModel(
         version=manifest.version,
         coef=tuple(weights.coef),

@@ -51,7 +51,10 @@ def _train(args: argparse.Namespace) -> int:
     manifest = train(args.data, args.out)
     metrics = manifest.holdout_metrics
     print(f"model {manifest.version} written to {args.out}")
-    print(f"holdout: accuracy {metrics['accuracy']}, recall(delayed) {metrics['recall_delayed']}, roc_auc {metrics['roc_auc']}")
+    print(
+        f"holdout: accuracy {metrics['accuracy']}, recall(delayed) {metrics['recall_delayed']}, "
+        f"roc_auc {metrics['roc_auc']}"
+    )
     print(f"parity with the pickle: {manifest.parity}")
     return 0
 

@@ -10,7 +10,7 @@ from typing import Any
 import msgspec
 
 from predictor.features import CHALLENGE_EXAMPLE
-from predictor.schemas import ErrorBody, PredictRequest, Predictions, batch_request_type
+from predictor.schemas import ErrorBody, Predictions, PredictRequest, batch_request_type
 
 REF = "#/components/schemas/{name}"
 
@@ -86,7 +86,10 @@ def _operation(op_id: str, summary: str, body: dict, ok: dict, errors: dict) -> 
         "operationId": op_id,
         "summary": summary,
         "requestBody": {"required": True, "content": {"application/json": {"schema": body}}},
-        "responses": {"200": {"description": "One prediction per row", "content": {"application/json": {"schema": ok}}}, **errors},
+        "responses": {
+            "200": {"description": "One prediction per row", "content": {"application/json": {"schema": ok}}},
+            **errors,
+        },
     }
 
 

@@ -11,9 +11,11 @@ from typing import Any
 
 import msgspec
 
+from predictor.backends import Model
 from predictor.errors import ApiError, not_ready
-from predictor.schemas import PredictRequest, Predictions, batch_request_type, describe_validation_error
+from predictor.schemas import Predictions, PredictRequest, batch_request_type, describe_validation_error
 from predictor.state import ServiceState
+from predictor.telemetry.runtime import Telemetry
 
 Scope = dict[str, Any]
 Receive = Callable[[], Awaitable[dict[str, Any]]]
@@ -34,7 +36,9 @@ class JsonEndpoint:
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["method"] != "POST":
-            await respond(send, 405, _error(405, "method_not_allowed", f"{scope['method']} is not allowed; use POST"), allow=True)
+            await respond(
+                send, 405, _error(405, "method_not_allowed", f"{scope['method']} is not allowed; use POST"), allow=True
+            )
             return
         try:
             body = await self.read_body(scope, receive)
@@ -81,19 +85,24 @@ class JsonEndpoint:
         return ApiError(413, "body_too_large", f"the body exceeds MAX_BODY_BYTES={self.max_body_bytes}")
 
 
-def prediction_endpoints(state: ServiceState, max_body_bytes: int, max_batch_rows: int) -> dict[str, JsonEndpoint]:
+def prediction_endpoints(
+    state: ServiceState, telemetry: Telemetry, max_body_bytes: int, max_batch_rows: int
+) -> dict[str, JsonEndpoint]:
     """The two prediction routes by path, answering from the state's verified model."""
 
-    def model():
-        if not state.ready:
+    def current_model() -> Model:
+        if state.loaded is None:  # while draining, requests already here are still answered
             raise not_ready()
         return state.loaded.model
 
     def single(request: PredictRequest) -> bytes:
-        return SINGLE_ANSWERS[model().predict_one(request.array)]
+        model = current_model()
+        return SINGLE_ANSWERS[telemetry.predict(lambda: model.predict_one(request.array), model, 1)]
 
     def batch(request: Any) -> bytes:
-        return msgspec.json.encode(Predictions(model().predict(request.arrays)))
+        model = current_model()
+        labels = telemetry.predict(lambda: model.predict(request.arrays), model, len(request.arrays))
+        return msgspec.json.encode(Predictions(labels))
 
     return {
         "/api": JsonEndpoint(msgspec.json.Decoder(PredictRequest), single, max_body_bytes),

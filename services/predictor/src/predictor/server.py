@@ -1,5 +1,9 @@
 """Run the API under uvicorn in its production configuration."""
 
+import os
+import tempfile
+from pathlib import Path
+
 import uvicorn
 
 from predictor.backends import load_model
@@ -13,9 +17,13 @@ def serve(settings: Settings) -> None:
     Workers are separate processes (WEB_CONCURRENCY); each one builds the app from the same
     environment through the factory and verifies the model again before it reports ready.
     """
-    from pathlib import Path
-
     load_model(Path(settings.model_path) if settings.model_path else None, settings.model_sha256)
+    with tempfile.TemporaryDirectory(prefix="predictor-metrics-") as share:
+        os.environ["PREDICTOR_METRICS_DIR"] = settings.predictor_metrics_dir or share  # read by every worker
+        _run(settings)
+
+
+def _run(settings: Settings) -> None:
     uvicorn.run(
         "predictor.app:create_app",
         factory=True,

@@ -37,6 +37,16 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
     """GRACEFUL_SHUTDOWN_SECONDS: how long in-flight requests may finish after SIGTERM (Cloud Run kills at 10)."""
     google_cloud_project: str | None = None
     """GOOGLE_CLOUD_PROJECT: makes log lines carry Cloud Logging's full trace resource name."""
+    otel_sdk_disabled: bool = False
+    """OTEL_SDK_DISABLED: true turns every telemetry signal off (metrics, traces)."""
+    otel_service_name: str = "predictor"
+    """OTEL_SERVICE_NAME: service.name of the traces."""
+    otel_traces_sampler_arg: Annotated[float, msgspec.Meta(ge=0.0, le=1.0)] = 0.05
+    """OTEL_TRACES_SAMPLER_ARG: share of root requests traced (parent-based: callers' decisions win)."""
+    otel_exporter_otlp_endpoint: str | None = None
+    """OTEL_EXPORTER_OTLP_ENDPOINT: OTLP/HTTP collector for traces; unset means no trace export."""
+    predictor_metrics_dir: str | None = None
+    """PREDICTOR_METRICS_DIR: where workers share metric snapshots; `predictor serve` sets it."""
 
 
 ENV_NAMES = {name: name.upper() for name in Settings.__struct_fields__}

@@ -1,0 +1,100 @@
+"""Pre-bound request metrics, shared across worker processes, rendered for Prometheus.
+
+Each worker aggregates in plain Python objects (an observation is a bisect and two additions,
+about a microsecond) and writes a cumulative snapshot of them to PREDICTOR_METRICS_DIR once a
+second, off the request path. /metrics, answered by any worker, sums the other workers' latest
+snapshots with its own live values, so N requests served by any mix of workers show as N.
+Names follow the OpenTelemetry HTTP semantic conventions as Prometheus exports them.
+"""
+
+import os
+from bisect import bisect_left
+from pathlib import Path
+
+import msgspec
+
+# Seconds. Includes the latency SLO threshold (0.05 s, slo/) and finer buckets for a fast service.
+BOUNDS = (0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.075, 0.1, 0.25, 0.5, 0.75, 1.0, 2.5, 5.0, 7.5, 10.0)
+DURATION = "http_server_request_duration_seconds"
+PREDICTIONS = "predictor_predictions_total"
+MODEL_INFO = "predictor_model_info"
+
+
+class Histogram:
+    """Non-cumulative bucket counts (the last one is +Inf) and the sum, for one label set."""
+
+    __slots__ = ("counts", "sum")
+
+    def __init__(self) -> None:
+        self.counts = [0] * (len(BOUNDS) + 1)
+        self.sum = 0.0
+
+    def observe(self, seconds: float) -> None:
+        self.counts[bisect_left(BOUNDS, seconds)] += 1  # bucket i holds BOUNDS[i-1] < x <= BOUNDS[i]
+        self.sum += seconds
+
+
+class Snapshot(msgspec.Struct):
+    """One worker's cumulative values: what it writes to disk and what /metrics adds up."""
+
+    durations: dict[str, list[float]] = {}  # "method|route|status" -> counts + [sum]
+    predictions: dict[str, int] = {}  # "class|model_version" -> count
+
+
+class MetricsStore:
+    """This worker's metrics. `duration()` returns the pre-bound histogram for a label set."""
+
+    def __init__(self, share_dir: Path | None) -> None:
+        self.durations: dict[tuple[str, str, int], Histogram] = {}
+        self.predictions: dict[tuple[int, str], int] = {}
+        self.model_info: dict[str, str] = {}
+        self.share_dir = share_dir
+        self.pid = os.getpid()
+
+    def duration(self, method: str, route: str, status: int) -> Histogram:
+        key = (method, route, status)
+        histogram = self.durations.get(key)
+        if histogram is None:
+            histogram = self.durations[key] = Histogram()
+        return histogram
+
+    def predicted(self, label: int, model_version: str, count: int = 1) -> None:
+        key = (label, model_version)
+        self.predictions[key] = self.predictions.get(key, 0) + count
+
+    def snapshot(self) -> Snapshot:
+        return Snapshot(
+            durations={f"{m}|{r}|{s}": [*h.counts, h.sum] for (m, r, s), h in self.durations.items()},
+            predictions={f"{c}|{v}": n for (c, v), n in self.predictions.items()},
+        )
+
+    def publish(self) -> None:
+        """Write this worker's snapshot for the others to read (atomic rename, never half a file)."""
+        if self.share_dir is None:
+            return
+        target = self.share_dir / f"worker-{self.pid}.json"
+        partial = target.with_suffix(".tmp")
+        partial.write_bytes(msgspec.json.encode(self.snapshot()))
+        partial.replace(target)
+
+    def merged(self) -> Snapshot:
+        """Every worker's latest snapshot summed, with this worker's live values in place of its file."""
+        total = self.snapshot()
+        for path in self.share_dir.glob("worker-*.json") if self.share_dir else ():
+            if path.name != f"worker-{self.pid}.json":
+                _add(total, msgspec.json.decode(path.read_bytes(), type=Snapshot))
+        return total
+
+    def worker_pids(self) -> list[int]:
+        pids = {self.pid}
+        for path in self.share_dir.glob("worker-*.json") if self.share_dir else ():
+            pids.add(int(path.stem.removeprefix("worker-")))
+        return sorted(pids)
+
+
+def _add(total: Snapshot, other: Snapshot) -> None:
+    for key, values in other.durations.items():
+        mine = total.durations.setdefault(key, [0] * len(values))
+        total.durations[key] = [a + b for a, b in zip(mine, values, strict=True)]
+    for key, count in other.predictions.items():
+        total.predictions[key] = total.predictions.get(key, 0) + count

@@ -1,0 +1,28 @@
+import os
+import signal
+
+from predictor.app import _drain_on_sigterm
+from predictor.backends import load_model
+from predictor.state import ServiceState
+
+
+def test_ready_only_with_a_verified_model_and_not_while_draining():
+    state = ServiceState()
+    assert not state.ready
+    state.loaded = load_model()
+    assert state.ready
+    state.draining = True
+    assert not state.ready
+
+
+def test_sigterm_turns_readiness_off_then_calls_the_servers_handler():
+    state = ServiceState(loaded=load_model())
+    received = []
+    original = signal.signal(signal.SIGTERM, lambda signum, frame: received.append(signum))
+    try:
+        _drain_on_sigterm(state)
+        os.kill(os.getpid(), signal.SIGTERM)
+    finally:
+        signal.signal(signal.SIGTERM, original)
+    assert state.draining
+    assert received == [signal.SIGTERM]
