@@ -36,7 +36,7 @@ class Server:
 
 def start_server(env: dict[str, str] | None = None, timeout: float = 30) -> Server:
     port = free_port()
-    environ = os.environ | {"HOST": "127.0.0.1", "PORT": str(port), "OTEL_SDK_DISABLED": "true"} | (env or {})
+    environ = os.environ | {"HOST": "127.0.0.1", "PORT": str(port)} | (env or {})
     process = subprocess.Popen([PREDICTOR, "serve"], env=environ, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
     url = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + timeout
