@@ -10,6 +10,7 @@ import json
 
 import pytest
 from litestar import Litestar, post
+
 from predictor.app import create_app
 from predictor.backends import load_model
 from predictor.features import CHALLENGE_EXAMPLE, valid_combinations

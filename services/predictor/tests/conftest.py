@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pytest
 from litestar.testing import TestClient
+
 from predictor.app import create_app
 from predictor.artifacts import BUNDLED_DIR
 from predictor.settings import load_settings

@@ -13,6 +13,7 @@ from typing import Any
 from litestar import Litestar, MediaType, Request, Response, get
 from litestar.exceptions import HTTPException
 
+from predictor.auth.setup import Authorization
 from predictor.backends import load_model
 from predictor.errors import ApiError, not_ready
 from predictor.openapi import openapi_document
@@ -41,9 +42,10 @@ class PredictionLane:
 
 
 def create_app(settings: Settings | None = None, telemetry: Telemetry | None = None) -> Any:
-    """The ASGI app: telemetry around the prediction lane around Litestar."""
+    """The ASGI app: telemetry, then authorization (when configured), then the lane, then Litestar."""
     settings = settings or load_settings()
     telemetry = telemetry or Telemetry(settings)
+    authorization = Authorization(settings)
     state = ServiceState()
 
     @asynccontextmanager
@@ -51,11 +53,16 @@ def create_app(settings: Settings | None = None, telemetry: Telemetry | None = N
         model_path = Path(settings.model_path) if settings.model_path else None
         state.loaded = load_model(model_path, settings.model_sha256)
         telemetry.model_loaded(state.loaded)
+        await authorization.load_keys()
         log.info("model %s ready (%s backend)", state.loaded.model.version, state.loaded.backend)
         _drain_on_sigterm(state)
-        publisher = asyncio.create_task(telemetry.publish_forever())
+        background = [
+            asyncio.create_task(telemetry.publish_forever()),
+            asyncio.create_task(authorization.keep_keys_fresh(telemetry.store)),
+        ]
         yield
-        publisher.cancel()
+        for task in background:
+            task.cancel()
         telemetry.shutdown()
         log.info("shutting down")
 
@@ -103,7 +110,7 @@ def create_app(settings: Settings | None = None, telemetry: Telemetry | None = N
     )
     endpoints = prediction_endpoints(state, telemetry, settings.max_body_bytes, settings.max_batch_rows)
     lane = PredictionLane(litestar, endpoints)
-    return telemetry.wrap(lane, lane.routes)
+    return telemetry.wrap(authorization.wrap(lane, set(endpoints), telemetry.store), lane.routes)
 
 
 def _model_metadata(state: ServiceState) -> dict[str, Any]:

@@ -6,7 +6,7 @@ the body, decode it strictly with msgspec, predict and answer without the framew
 per-request machinery. Everything else (health, model, metrics, schema) is plain Litestar.
 """
 
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Iterable
 from typing import Any
 
 import msgspec
@@ -36,9 +36,8 @@ class JsonEndpoint:
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["method"] != "POST":
-            await respond(
-                send, 405, _error(405, "method_not_allowed", f"{scope['method']} is not allowed; use POST"), allow=True
-            )
+            detail = f"{scope['method']} is not allowed; use POST"
+            await respond(send, 405, _error(405, "method_not_allowed", detail), [(b"allow", b"POST")])
             return
         try:
             body = await self.read_body(scope, receive)
@@ -110,10 +109,8 @@ def prediction_endpoints(
     }
 
 
-async def respond(send: Send, status: int, body: bytes, allow: bool = False) -> None:
-    headers = [(b"content-type", JSON), (b"content-length", str(len(body)).encode())]
-    if allow:
-        headers.append((b"allow", b"POST"))
+async def respond(send: Send, status: int, body: bytes, extra_headers: Iterable[tuple[bytes, bytes]] = ()) -> None:
+    headers = [(b"content-type", JSON), (b"content-length", str(len(body)).encode()), *extra_headers]
     await send({"type": "http.response.start", "status": status, "headers": headers})
     await send({"type": "http.response.body", "body": body})
 

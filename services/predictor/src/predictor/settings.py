@@ -45,6 +45,22 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
     """OTEL_TRACES_SAMPLER_ARG: share of root requests traced (parent-based: callers' decisions win)."""
     otel_exporter_otlp_endpoint: str | None = None
     """OTEL_EXPORTER_OTLP_ENDPOINT: OTLP/HTTP collector for traces; unset means no trace export."""
+    auth_api_key_sha256: str | None = None
+    """AUTH_API_KEY_SHA256: comma-separated SHA-256 hashes of accepted API keys (two during a rotation)."""
+    auth_jwks_url: str | None = None
+    """AUTH_JWKS_URL: turns on bearer-token checks; the issuer's key set (Google: .../oauth2/v3/certs)."""
+    auth_jwt_issuer: str | None = None
+    """AUTH_JWT_ISSUER: required `iss` (Google ID tokens: https://accounts.google.com)."""
+    auth_jwt_audience: str | None = None
+    """AUTH_JWT_AUDIENCE: required `aud` (for Cloud Run, the service URL)."""
+    auth_jwt_algorithms: str = "RS256,ES256"
+    """AUTH_JWT_ALGORITHMS: accepted signature algorithms; never none or HS*."""
+    auth_allowed_principals: str | None = None
+    """AUTH_ALLOWED_PRINCIPALS: comma-separated `email` or `sub` values allowed to call (others get 403)."""
+    auth_jwks_refresh_seconds: Annotated[int, msgspec.Meta(ge=10, le=86400)] = 300
+    """AUTH_JWKS_REFRESH_SECONDS: how often keys are refreshed in the background."""
+    auth_token_cache_size: Annotated[int, msgspec.Meta(ge=0, le=1_000_000)] = 1024
+    """AUTH_TOKEN_CACHE_SIZE: verified tokens remembered until they expire (0 verifies every request)."""
     predictor_metrics_dir: str | None = None
     """PREDICTOR_METRICS_DIR: where workers share metric snapshots; `predictor serve` sets it."""
 
@@ -62,7 +78,26 @@ def load_settings(environ: dict[str, str] | None = None) -> Settings:
         raise SettingsError(_name_the_variable(str(error), raw)) from None
     if (settings.model_path is None) != (settings.model_sha256 is None):
         raise SettingsError("MODEL_PATH and MODEL_SHA256 go together: a pickle is only loaded with its pinned hash")
+    _check_auth(settings)
     return settings
+
+
+def split(value: str | None) -> list[str]:
+    """A comma-separated variable as a list, blanks dropped."""
+    return [item.strip() for item in (value or "").split(",") if item.strip()]
+
+
+def _check_auth(settings: Settings) -> None:
+    if settings.auth_jwks_url and not (settings.auth_jwt_issuer and settings.auth_jwt_audience):
+        raise SettingsError("AUTH_JWKS_URL needs AUTH_JWT_ISSUER and AUTH_JWT_AUDIENCE: tokens are checked for both")
+    for digest in split(settings.auth_api_key_sha256):
+        if len(digest) != 64 or any(c not in "0123456789abcdefABCDEF" for c in digest):
+            raise SettingsError(f"AUTH_API_KEY_SHA256: {digest[:8]}... is not a SHA-256 hex digest")
+    unsafe = {a for a in split(settings.auth_jwt_algorithms) if a == "none" or a.startswith("HS")}
+    if unsafe or not split(settings.auth_jwt_algorithms):
+        raise SettingsError(
+            f"AUTH_JWT_ALGORITHMS: use asymmetric algorithms such as RS256 or ES256, not {unsafe or 'nothing'}"
+        )
 
 
 def _name_the_variable(message: str, raw: dict[str, str]) -> str:

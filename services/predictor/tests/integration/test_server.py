@@ -8,6 +8,7 @@ import time
 
 import httpx
 import pytest
+
 from predictor.artifacts import BUNDLED_DIR, sha256_of
 from predictor.features import CHALLENGE_EXAMPLE
 

@@ -3,6 +3,7 @@
 import json
 
 import pytest
+
 from predictor.features import CHALLENGE_EXAMPLE, FEATURE_NAMES, valid_combinations
 
 EXAMPLE = list(CHALLENGE_EXAMPLE)

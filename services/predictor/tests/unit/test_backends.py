@@ -5,6 +5,7 @@ import pickle
 from pathlib import Path
 
 import pytest
+
 from predictor.artifacts import BUNDLED_DIR, ArtifactError, sha256_of
 from predictor.backends import LinearModel, PickleModel, load_model
 from predictor.features import valid_combinations

@@ -2,6 +2,7 @@ import csv
 from pathlib import Path
 
 import pytest
+
 from predictor.training.flights import COLUMNS, FlightsDataError, read_flights
 
 ROW = dict.fromkeys(COLUMNS, "x")

@@ -2,6 +2,7 @@ import json
 import logging
 
 from opentelemetry.sdk.trace import TracerProvider
+
 from predictor.logs import CloudLoggingFormatter
 
 

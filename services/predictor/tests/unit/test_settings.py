@@ -1,4 +1,5 @@
 import pytest
+
 from predictor.settings import ENV_NAMES, Settings, SettingsError, load_settings
 
 

@@ -47,7 +47,10 @@ def test_request_duration_histogram_follows_the_http_semantic_conventions():
     samples = {(s.name, tuple(sorted(s.labels.items()))): s.value for s in duration.samples}
     ok = (("http_request_method", "POST"), ("http_response_status_code", "200"), ("http_route", "/api"))
     assert samples[("http_server_request_duration_seconds_count", ok)] == 1
-    assert samples[("http_server_request_duration_seconds_count", (ok[0], ("http_response_status_code", "422"), ok[2]))] == 1
+    assert (
+        samples[("http_server_request_duration_seconds_count", (ok[0], ("http_response_status_code", "422"), ok[2]))]
+        == 1
+    )
     # the raw path never becomes a label: unknown paths share one route value
     routes = {dict(s.labels)["http_route"] for s in duration.samples}
     assert "/no/such/path/123" not in routes
@@ -121,7 +124,7 @@ def test_otel_sdk_disabled_turns_every_signal_off():
     assert telemetry.provider is None
     assert exporter.get_finished_spans() == ()
     assert "http_server_request_duration_seconds" not in text
-    assert telemetry.store.durations == {} and telemetry.store.predictions == {}
+    assert telemetry.store.durations == {} and telemetry.store.counters == {}
 
 
 def test_bucket_boundaries_are_inclusive_like_prometheus_le():
@@ -139,11 +142,11 @@ def test_worker_snapshots_add_up_exactly(tmp_path):
     for store, requests in ((first, 3), (second, 4)):
         for _ in range(requests):
             store.duration("POST", "/api", 200).observe(0.002)
-        store.predicted(1, "v", requests)
+        store.count('predictor_predictions_total{predicted_class="1",model_version="v"}', requests)
         store.publish()
     first.duration("POST", "/api", 200).observe(0.002)  # live, not yet published
     merged = first.merged()
     *counts, total = merged.durations["POST|/api|200"]
     assert sum(counts) == 3 + 4 + 1
     assert total == pytest.approx(0.016)
-    assert merged.predictions == {"1|v": 7}
+    assert merged.counters == {'predictor_predictions_total{predicted_class="1",model_version="v"}': 7}

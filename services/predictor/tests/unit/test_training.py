@@ -7,6 +7,7 @@ from pathlib import Path
 import msgspec
 import numpy as np
 import pytest
+
 from predictor.artifacts import BUNDLED_DIR, read_manifest
 from predictor.backends import LinearModel
 from predictor.features import CHALLENGE_EXAMPLE, valid_combinations

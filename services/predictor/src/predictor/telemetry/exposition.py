@@ -4,7 +4,7 @@ import os
 from itertools import accumulate
 from pathlib import Path
 
-from predictor.telemetry.metrics import BOUNDS, DURATION, MODEL_INFO, PREDICTIONS, MetricsStore
+from predictor.telemetry.metrics import BOUNDS, COUNTERS, DURATION, MODEL_INFO, MetricsStore
 
 CONTENT_TYPE = "text/plain; version=0.0.4; charset=utf-8"
 _TICKS = os.sysconf("SC_CLK_TCK")
@@ -26,12 +26,9 @@ def render(store: MetricsStore) -> str:
             lines.append(f'{DURATION}_bucket{{{labels},le="{le}"}} {cumulative:g}')
         lines.append(f"{DURATION}_sum{{{labels}}} {total!r}")
         lines.append(f"{DURATION}_count{{{labels}}} {sum(counts):g}")
-    lines += [f"# HELP {PREDICTIONS} Predictions served, by predicted class.", f"# TYPE {PREDICTIONS} counter"]
-    for key in sorted(snapshot.predictions):
-        label, version = key.split("|")
-        lines.append(
-            f'{PREDICTIONS}{{predicted_class="{label}",model_version="{_escape(version)}"}} {snapshot.predictions[key]}'
-        )
+    for name, help_text in COUNTERS.items():
+        lines += [f"# HELP {name} {help_text}", f"# TYPE {name} counter"]
+        lines += [f"{series} {n}" for series, n in sorted(snapshot.counters.items()) if series.startswith(name + "{")]
     if store.model_info:
         labels = ",".join(f'{name}="{_escape(value)}"' for name, value in sorted(store.model_info.items()))
         lines += [
@@ -69,6 +66,11 @@ def _process_lines(pids: list[int]) -> list[str]:
         "# TYPE process_open_fds gauge",
         *samples["fds"],
     ]
+
+
+def label_value(value: str) -> str:
+    """A label value as the text format needs it."""
+    return _escape(value)
 
 
 def _escape(value: str) -> str:

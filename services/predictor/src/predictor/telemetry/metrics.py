@@ -16,8 +16,13 @@ import msgspec
 # Seconds. Includes the latency SLO threshold (0.05 s, slo/) and finer buckets for a fast service.
 BOUNDS = (0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.075, 0.1, 0.25, 0.5, 0.75, 1.0, 2.5, 5.0, 7.5, 10.0)
 DURATION = "http_server_request_duration_seconds"
-PREDICTIONS = "predictor_predictions_total"
 MODEL_INFO = "predictor_model_info"
+# Counters by name, with their help text; a series is a name plus its {labels}.
+COUNTERS = {
+    "predictor_predictions_total": "Predictions served, by predicted class and model version.",
+    "predictor_auth_rejections_total": "Requests refused by in-app authorization, by status.",
+    "predictor_auth_jwks_refresh_failures_total": "Failed JWKS fetches (verification went on with cached keys).",
+}
 
 
 class Histogram:
@@ -38,7 +43,7 @@ class Snapshot(msgspec.Struct):
     """One worker's cumulative values: what it writes to disk and what /metrics adds up."""
 
     durations: dict[str, list[float]] = {}  # "method|route|status" -> counts + [sum]
-    predictions: dict[str, int] = {}  # "class|model_version" -> count
+    counters: dict[str, int] = {}  # 'name{label="value",...}' -> count
 
 
 class MetricsStore:
@@ -46,7 +51,7 @@ class MetricsStore:
 
     def __init__(self, share_dir: Path | None) -> None:
         self.durations: dict[tuple[str, str, int], Histogram] = {}
-        self.predictions: dict[tuple[int, str], int] = {}
+        self.counters: dict[str, int] = {}
         self.model_info: dict[str, str] = {}
         self.share_dir = share_dir
         self.pid = os.getpid()
@@ -58,14 +63,14 @@ class MetricsStore:
             histogram = self.durations[key] = Histogram()
         return histogram
 
-    def predicted(self, label: int, model_version: str, count: int = 1) -> None:
-        key = (label, model_version)
-        self.predictions[key] = self.predictions.get(key, 0) + count
+    def count(self, series: str, amount: int = 1) -> None:
+        """Add to a counter series, e.g. 'predictor_predictions_total{predicted_class="1",...}'."""
+        self.counters[series] = self.counters.get(series, 0) + amount
 
     def snapshot(self) -> Snapshot:
         return Snapshot(
             durations={f"{m}|{r}|{s}": [*h.counts, h.sum] for (m, r, s), h in self.durations.items()},
-            predictions={f"{c}|{v}": n for (c, v), n in self.predictions.items()},
+            counters=dict(self.counters),
         )
 
     def publish(self) -> None:
@@ -96,5 +101,5 @@ def _add(total: Snapshot, other: Snapshot) -> None:
     for key, values in other.durations.items():
         mine = total.durations.setdefault(key, [0] * len(values))
         total.durations[key] = [a + b for a, b in zip(mine, values, strict=True)]
-    for key, count in other.predictions.items():
-        total.predictions[key] = total.predictions.get(key, 0) + count
+    for series, count in other.counters.items():
+        total.counters[series] = total.counters.get(series, 0) + count

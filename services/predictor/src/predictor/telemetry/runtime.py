@@ -2,6 +2,7 @@
 
 import asyncio
 import contextlib
+import functools
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -12,6 +13,7 @@ from opentelemetry.sdk.trace.export import SpanExporter
 from predictor import __version__
 from predictor.backends import LoadedModel
 from predictor.settings import Settings
+from predictor.telemetry.exposition import label_value
 from predictor.telemetry.metrics import MetricsStore
 from predictor.telemetry.middleware import TelemetryMiddleware
 from predictor.telemetry.tracing import Sampler, tracer_provider
@@ -60,13 +62,21 @@ class Telemetry:
         else:
             labels = run()
         if self.enabled:
+            series = self._prediction_series(model.version)
             if isinstance(labels, int):
-                self.store.predicted(labels, model.version)
+                self.store.count(series[labels])
             else:
                 for label in (0, 1):
                     if count := labels.count(label):
-                        self.store.predicted(label, model.version, count)
+                        self.store.count(series[label], count)
         return labels
+
+    @functools.cache  # noqa: B019 - one entry per model version; the object lives as long as the process
+    def _prediction_series(self, version: str) -> tuple[str, str]:
+        return tuple(
+            f'predictor_predictions_total{{predicted_class="{label}",model_version="{label_value(version)}"}}'
+            for label in (0, 1)
+        )
 
     async def publish_forever(self) -> None:
         """Share this worker's counts with the others, once a second, until cancelled."""

@@ -1,0 +1,263 @@
+"""In-app authorization under attack: tokens the tests sign, a JWKS served on 127.0.0.1."""
+
+import asyncio
+import hashlib
+import hmac
+import json
+import threading
+import time
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+import jwt
+import pytest
+from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives.asymmetric import ec, rsa
+from litestar.testing import TestClient
+
+from predictor.app import create_app
+from predictor.auth import jwks
+from predictor.auth.credentials import JwtVerifier, Rejected
+from predictor.auth.jwks import JwksCache
+from predictor.features import CHALLENGE_EXAMPLE
+from predictor.settings import SettingsError, load_settings
+
+ISSUER = "https://accounts.example.test"
+AUDIENCE = "https://predictor.example.test"
+CALLER = "caller@project.iam.gserviceaccount.com"
+BODY = {"array": list(CHALLENGE_EXAMPLE)}
+RSA_KEY = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+EC_KEY = ec.generate_private_key(ec.SECP256R1())
+OTHER_RSA_KEY = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+API_KEYS = ("old-key-still-valid", "new-key")
+
+
+def jwk(private_key, kid: str, alg: str) -> dict:
+    public = json.loads(jwt.algorithms.get_default_algorithms()[alg].to_jwk(private_key.public_key()))
+    return public | {"kid": kid, "alg": alg, "use": "sig"}
+
+
+class Issuer:
+    """A JWKS endpoint on 127.0.0.1 whose key set the tests can change or take down."""
+
+    def __init__(self) -> None:
+        self.keys = [jwk(RSA_KEY, "rsa-1", "RS256"), jwk(EC_KEY, "ec-1", "ES256")]
+        self.up = True
+        self.fetches = 0
+        issuer = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def do_GET(self):
+                issuer.fetches += 1
+                if not issuer.up:
+                    self.send_error(503)
+                    return
+                body = json.dumps({"keys": issuer.keys}).encode()
+                self.send_response(200)
+                self.send_header("content-type", "application/json")
+                self.send_header("content-length", str(len(body)))
+                self.end_headers()
+                self.wfile.write(body)
+
+            def log_message(self, *args):
+                pass
+
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.url = f"http://127.0.0.1:{self.server.server_port}/certs"
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+
+    def close(self) -> None:
+        self.server.shutdown()
+        self.server.server_close()
+
+
+def token(key=RSA_KEY, kid="rsa-1", alg="RS256", **claims) -> str:
+    now = int(time.time())
+    payload = {"iss": ISSUER, "aud": AUDIENCE, "iat": now, "exp": now + 3600, "email": CALLER} | claims
+    return jwt.encode(payload, key, algorithm=alg, headers={"kid": kid})
+
+
+@pytest.fixture
+def issuer():
+    running = Issuer()
+    yield running
+    running.close()
+
+
+def client_for(environ: dict[str, str]) -> TestClient:
+    return TestClient(create_app(load_settings(environ)))
+
+
+@pytest.fixture
+def jwt_client(issuer):
+    environ = {
+        "AUTH_JWKS_URL": issuer.url,
+        "AUTH_JWT_ISSUER": ISSUER,
+        "AUTH_JWT_AUDIENCE": AUDIENCE,
+        "AUTH_ALLOWED_PRINCIPALS": f"{CALLER},other@example.test",
+    }
+    with client_for(environ) as client:
+        yield client
+
+
+def call(client: TestClient, bearer: str | None = None, **headers):
+    if bearer is not None:
+        headers["authorization"] = f"Bearer {bearer}"
+    return client.post("/api", json=BODY, headers=headers)
+
+
+def forge_none() -> str:
+    header = jwt.utils.base64url_encode(json.dumps({"alg": "none", "kid": "rsa-1"}).encode())
+    now = int(time.time())
+    claims = {"iss": ISSUER, "aud": AUDIENCE, "iat": now, "exp": now + 60, "email": CALLER}
+    return f"{header.decode()}.{jwt.utils.base64url_encode(json.dumps(claims).encode()).decode()}."
+
+
+def forge_hs256_with_public_key() -> str:
+    """The classic confusion attack: HMAC keyed with the issuer's public key, which is public."""
+    pem = RSA_KEY.public_key().public_bytes(serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo)
+    header = {"alg": "HS256", "kid": "rsa-1", "typ": "JWT"}
+    segments = [
+        jwt.utils.base64url_encode(json.dumps(part).encode())
+        for part in (header, jwt.decode(token(), options={"verify_signature": False}))
+    ]
+    signing_input = b".".join(segments)
+    signature = jwt.utils.base64url_encode(hmac.new(pem, signing_input, hashlib.sha256).digest())
+    return (signing_input + b"." + signature).decode()
+
+
+def test_valid_rs256_and_es256_tokens_pass(jwt_client):
+    assert call(jwt_client, token()).status_code == 200
+    assert call(jwt_client, token(EC_KEY, "ec-1", "ES256")).status_code == 200
+
+
+ATTACKS = {
+    "expired": lambda: token(exp=int(time.time()) - 120),
+    "not yet valid": lambda: token(nbf=int(time.time()) + 600),
+    "wrong audience": lambda: token(aud="https://someone-else.example.test"),
+    "wrong issuer": lambda: token(iss="https://evil.example.test"),
+    "bad signature": lambda: token(OTHER_RSA_KEY),
+    "alg none": forge_none,
+    "HS256 keyed with the public key": forge_hs256_with_public_key,
+    "unknown kid": lambda: token(kid="rotated-away"),
+    "oversized": lambda: token(padding="x" * 10_000),
+    "garbage": lambda: "not.a.jwt",
+    "missing exp": lambda: jwt.encode({"iss": ISSUER, "aud": AUDIENCE, "iat": 1}, RSA_KEY, "RS256", {"kid": "rsa-1"}),
+}
+
+
+@pytest.mark.parametrize("attack", ATTACKS, ids=list(ATTACKS))
+def test_attacks_get_401_with_a_challenge_and_no_reason(jwt_client, attack):
+    response = call(jwt_client, ATTACKS[attack]())
+    assert response.status_code == 401
+    assert response.headers["www-authenticate"] == 'Bearer realm="predictor", error="invalid_token"'
+    assert response.json() == {"error": "invalid_credentials", "detail": "send valid credentials", "field": None}
+
+
+def test_missing_credentials_get_401(jwt_client):
+    response = call(jwt_client)
+    assert response.status_code == 401
+    assert response.headers["www-authenticate"] == 'Bearer realm="predictor"'
+    assert call(jwt_client, **{"authorization": "Basic dXNlcjpwYXNz"}).status_code == 401
+
+
+def test_valid_token_of_a_caller_not_on_the_allowlist_gets_403(jwt_client):
+    response = call(jwt_client, token(email="intruder@example.test"))
+    assert response.status_code == 403
+    assert response.json()["error"] == "forbidden"
+
+
+def test_small_clock_skew_is_tolerated(jwt_client):
+    assert call(jwt_client, token(exp=int(time.time()) - 5)).status_code == 200
+
+
+def test_health_model_and_metrics_stay_open(jwt_client):
+    for path in ("/health/live", "/health/ready", "/model", "/metrics", "/schema/openapi.json"):
+        assert jwt_client.get(path).status_code == 200
+
+
+def test_rejections_are_counted(jwt_client):
+    call(jwt_client)
+    call(jwt_client, "garbage")
+    text = jwt_client.get("/metrics").text
+    assert 'predictor_auth_rejections_total{http_response_status_code="401"} 2' in text
+
+
+def test_key_rotation_is_picked_up_through_an_unknown_kid(issuer, jwt_client, monkeypatch):
+    monkeypatch.setattr(jwks, "MIN_REFETCH_SECONDS", 0.0)
+    assert call(jwt_client, token()).status_code == 200
+    issuer.keys = [jwk(OTHER_RSA_KEY, "rsa-2", "RS256")]
+    assert call(jwt_client, token(OTHER_RSA_KEY, "rsa-2")).status_code == 200
+
+
+def test_issuer_down_keeps_verifying_with_cached_keys(issuer):
+    async def scenario():
+        keys = JwksCache(issuer.url, refresh_seconds=300)
+        assert await keys.refresh()
+        verifier = JwtVerifier(keys, ISSUER, AUDIENCE, ["RS256", "ES256"], set(), cache_size=0)
+        issuer.up = False
+        assert not await keys.refresh()
+        assert keys.failures == 1
+        await verifier.check(token().encode())  # a fresh token, verified with the cached key: no exception
+        with pytest.raises(Rejected):
+            await verifier.check(token(OTHER_RSA_KEY).encode())
+
+    asyncio.run(scenario())
+
+
+def test_reused_token_is_not_verified_twice(issuer):
+    async def scenario():
+        keys = JwksCache(issuer.url, refresh_seconds=300)
+        await keys.refresh()
+        verifier = JwtVerifier(keys, ISSUER, AUDIENCE, ["RS256"], set(), cache_size=2)
+        first, second, third = (token(jti=str(i)).encode() for i in range(3))
+        await verifier.check(first)
+        assert first in verifier.verified
+        cached_keys, keys.keys = keys.keys, {}
+        await verifier.check(first)  # no keys at all: only the verified-token cache can accept it
+        keys.keys = cached_keys
+        await verifier.check(second)
+        await verifier.check(third)
+        assert list(verifier.verified) == [second, third]  # bounded: the oldest entry left
+
+    asyncio.run(scenario())
+
+
+def test_unknown_kid_floods_do_not_hammer_the_issuer(issuer, jwt_client):
+    call(jwt_client, token())
+    before = issuer.fetches
+    for i in range(20):
+        assert call(jwt_client, token(kid=f"forged-{i}")).status_code == 401
+    assert issuer.fetches - before <= 1
+
+
+@pytest.fixture
+def api_key_client():
+    hashes = ",".join(hashlib.sha256(key.encode()).hexdigest() for key in API_KEYS)
+    with client_for({"AUTH_API_KEY_SHA256": hashes}) as client:
+        yield client
+
+
+@pytest.mark.parametrize("key", API_KEYS)
+def test_either_api_key_passes_during_a_rotation(api_key_client, key):
+    assert call(api_key_client, **{"x-api-key": key}).status_code == 200
+
+
+def test_wrong_or_missing_api_key_gets_401(api_key_client):
+    wrong = call(api_key_client, **{"x-api-key": "guess"})
+    assert wrong.status_code == 401
+    assert wrong.headers["www-authenticate"].startswith("APIKey")
+    assert call(api_key_client).status_code == 401
+
+
+@pytest.mark.parametrize(
+    ("environ", "message"),
+    [
+        ({"AUTH_JWKS_URL": "http://127.0.0.1/certs"}, "needs AUTH_JWT_ISSUER and AUTH_JWT_AUDIENCE"),
+        ({"AUTH_API_KEY_SHA256": "plaintext-key"}, "is not a SHA-256 hex digest"),
+        ({"AUTH_JWT_ALGORITHMS": "RS256,HS256"}, "asymmetric algorithms"),
+        ({"AUTH_JWT_ALGORITHMS": "none"}, "asymmetric algorithms"),
+    ],
+)
+def test_unsafe_auth_settings_are_refused(environ, message):
+    with pytest.raises(SettingsError, match=message):
+        load_settings(environ)
