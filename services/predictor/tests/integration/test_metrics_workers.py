@@ -26,8 +26,8 @@ def api_count_and_pids(url: str) -> tuple[float, set[str]]:
     return count, pids
 
 
-def test_request_count_is_exact_across_two_workers(server_factory):
-    running = server_factory({"WEB_CONCURRENCY": "2"})
+def test_request_count_is_exact_across_two_workers(predictor_factory):
+    running = predictor_factory({"WEB_CONCURRENCY": "2"})
     for _ in range(REQUESTS):  # a new connection each time, so the kernel spreads them over both workers
         response = httpx.post(f"{running.url}/api", content=BODY, headers={"content-type": "application/json"})
         assert response.status_code == 200

@@ -4,7 +4,9 @@ import json
 import signal
 import socket
 import subprocess
+import sys
 import time
+from pathlib import Path
 
 import httpx
 import pytest
@@ -12,14 +14,12 @@ import pytest
 from predictor.artifacts import BUNDLED_DIR, sha256_of
 from predictor.features import CHALLENGE_EXAMPLE
 
-from .conftest import PREDICTOR, free_port
-
 pytestmark = pytest.mark.integration
 BODY = json.dumps({"array": list(CHALLENGE_EXAMPLE)}).encode()
 
 
-def test_challenge_example_over_http(server):
-    with httpx.Client(base_url=server.url) as client:
+def test_challenge_example_over_http(predictor_server):
+    with httpx.Client(base_url=predictor_server.url) as client:
         for _ in range(20):  # one keep-alive connection, many requests
             response = client.post("/api", content=BODY, headers={"content-type": "application/json"})
             assert response.status_code == 200
@@ -27,8 +27,8 @@ def test_challenge_example_over_http(server):
         assert client.get("/nope").status_code == 404
 
 
-def test_logs_are_json_lines_and_bodies_are_not_printed(server_factory):
-    running = server_factory()
+def test_logs_are_json_lines_and_bodies_are_not_printed(predictor_factory):
+    running = predictor_factory()
     httpx.post(f"{running.url}/api", content=BODY, headers={"content-type": "application/json"})
     lines = running.stop().splitlines()
     entries = [json.loads(line) for line in lines]
@@ -37,10 +37,9 @@ def test_logs_are_json_lines_and_bodies_are_not_printed(server_factory):
     assert not any("predicciones" in line or "array" in line for line in lines)
 
 
-def test_sigterm_lets_the_in_flight_request_finish(server_factory):
-    running = server_factory()
-    port = int(running.url.rsplit(":", 1)[1])
-    with socket.create_connection(("127.0.0.1", port)) as connection:
+def test_sigterm_lets_the_in_flight_request_finish(predictor_factory):
+    running = predictor_factory()
+    with socket.create_connection(("127.0.0.1", running.port)) as connection:
         head = f"POST /api HTTP/1.1\r\nhost: x\r\ncontent-type: application/json\r\ncontent-length: {len(BODY)}\r\n\r\n"
         connection.sendall(head.encode() + BODY[:10])  # the request is now in flight
         time.sleep(0.3)
@@ -57,8 +56,8 @@ def test_sigterm_lets_the_in_flight_request_finish(server_factory):
     assert running.process.returncode in (0, -signal.SIGTERM)
 
 
-def test_two_workers_serve(server_factory):
-    running = server_factory({"WEB_CONCURRENCY": "2"})
+def test_two_workers_serve(predictor_factory):
+    running = predictor_factory({"WEB_CONCURRENCY": "2"})
     with httpx.Client(base_url=running.url) as client:
         statuses = {
             client.post("/api", content=BODY, headers={"content-type": "application/json"}).status_code
@@ -76,17 +75,19 @@ def test_two_workers_serve(server_factory):
     ],
 )
 def test_bad_model_or_settings_stop_startup_with_one_line(env, message):
-    environ = {"PATH": "/usr/bin:/bin", "HOST": "127.0.0.1", "PORT": str(free_port())} | env
-    result = subprocess.run([PREDICTOR, "serve"], env=environ, capture_output=True, text=True, timeout=60)
+    environ = {"PATH": "/usr/bin:/bin", "HOST": "127.0.0.1", "PORT": "8000"} | env
+    result = subprocess.run(
+        [Path(sys.executable).with_name("predictor"), "serve"], env=environ, capture_output=True, text=True, timeout=60
+    )
     assert result.returncode == 2
     assert result.stderr.count("\n") == 1
     assert result.stderr.startswith("predictor: error: ")
     assert message in result.stderr
 
 
-def test_pinned_team_pickle_is_served(server_factory):
+def test_pinned_team_pickle_is_served(predictor_factory):
     pickle_path = BUNDLED_DIR / "pickle_model.pkl"
-    running = server_factory({"MODEL_PATH": str(pickle_path), "MODEL_SHA256": sha256_of(pickle_path)})
+    running = predictor_factory({"MODEL_PATH": str(pickle_path), "MODEL_SHA256": sha256_of(pickle_path)})
     assert httpx.get(f"{running.url}/model").json()["backend"] == "pickle"
     response = httpx.post(f"{running.url}/api", content=BODY, headers={"content-type": "application/json"})
     assert response.status_code == 200

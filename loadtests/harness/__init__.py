@@ -1,0 +1,1 @@
+"""Load-test harness: payloads, load generators, report and thresholds for `task loadtest`."""

@@ -1,0 +1,85 @@
+"""Request bodies for every load generator, so Locust, wrk and the open-loop run send the same traffic.
+
+The feature layout is read from the bundled model manifest, the one source of the feature order:
+23 airline (OPERA_*) columns, then TIPOVUELO_I/N, then MES_1..12. A real flight sets exactly one
+column per group, which gives 23 * 2 * 12 = 552 valid vectors.
+"""
+
+import itertools
+import json
+from dataclasses import dataclass
+from pathlib import Path
+
+MANIFEST = Path(__file__).resolve().parents[2] / "services/predictor/src/predictor/model/manifest.json"
+
+
+def feature_groups(names: list[str]) -> tuple[int, ...]:
+    """Sizes of the runs of consecutive one-hot columns sharing a prefix (OPERA_, TIPOVUELO_...)."""
+    prefixes = [name.split("_", 1)[0] for name in names]
+    return tuple(len(list(run)) for _, run in itertools.groupby(prefixes))
+
+
+GROUP_SIZES = feature_groups(json.loads(MANIFEST.read_text())["feature_names"])
+N_FEATURES = sum(GROUP_SIZES)
+CHALLENGE_VECTOR = (0,) * 12 + (1,) + (0,) * 10 + (1, 0, 0, 1, 0, 0, 1, 0, 0, 1, 0, 0, 0, 0)
+BATCH_SIZES = (2, 8, 32, 100)
+
+
+def _dumps(document: object) -> bytes:
+    return json.dumps(document, separators=(",", ":")).encode()
+
+
+def valid_vectors() -> list[tuple[int, ...]]:
+    """Every one-hot combination of airline, flight type and month, in a fixed order."""
+    vectors = []
+    for hot in itertools.product(*(range(size) for size in GROUP_SIZES)):
+        vector = []
+        for size, index in zip(GROUP_SIZES, hot, strict=True):
+            vector += [int(i == index) for i in range(size)]
+        vectors.append(tuple(vector))
+    return vectors
+
+
+def single_body(vector: tuple[int, ...]) -> bytes:
+    """The challenge's request shape: {"array": [37 ints]}."""
+    return _dumps({"array": list(vector)})
+
+
+def batch_body(vectors: list[tuple[int, ...]]) -> bytes:
+    """The batch request shape: {"arrays": [[37 ints], ...]}."""
+    return _dumps({"arrays": [list(v) for v in vectors]})
+
+
+@dataclass(frozen=True)
+class Malformed:
+    """A request the service must refuse with a 4xx; `expected` is the status the contract names."""
+
+    name: str
+    body: bytes
+    expected: int
+    content_type: str = "application/json"
+
+
+def malformed_requests() -> tuple[Malformed, ...]:
+    """One request per kind of bad input the contract promises a 4xx for."""
+    ok = list(CHALLENGE_VECTOR)
+    return (
+        Malformed("empty body", b"", 400),
+        Malformed("invalid json", b'{"array": [0, 1', 400),
+        Malformed("wrong content type", single_body(CHALLENGE_VECTOR), 415, "text/plain"),
+        Malformed("missing array", _dumps({"vector": ok}), 422),
+        Malformed("extra field", _dumps({"array": ok, "debug": True}), 422),
+        Malformed("too short", _dumps({"array": ok[:-1]}), 422),
+        Malformed("too long", _dumps({"array": [*ok, 0]}), 422),
+        Malformed("string item", _dumps({"array": ["1", *ok[1:]]}), 422),
+        Malformed("float item", _dumps({"array": [1.5, *ok[1:]]}), 422),
+        Malformed("boolean item", _dumps({"array": [True, *ok[1:]]}), 422),
+        Malformed("null item", _dumps({"array": [None, *ok[1:]]}), 422),
+        Malformed("out of range", _dumps({"array": [2, *ok[1:]]}), 422),
+        Malformed("nested list", _dumps({"array": [ok]}), 422),
+    )
+
+
+def single_lines() -> bytes:
+    """Every valid single-flight body, one per line: the input wrk/rotate.lua rotates through."""
+    return b"\n".join(single_body(v) for v in valid_vectors()) + b"\n"

@@ -1,0 +1,22 @@
+# Development environment. Values marked REPLACE_ME are placeholders: set them before the
+# first apply (docs/deploy.md, "One-time bootstrap").
+environment                = "dev"
+project_id                 = "predictor-dev-REPLACE_ME"
+state_bucket               = "predictor-dev-REPLACE_ME-tfstate"
+github_repository          = "REPLACE_ME-owner/REPLACE_ME-repo"
+github_repository_owner_id = "0" # REPLACE_ME: numeric owner ID
+region                     = "southamerica-west1"
+
+# REPLACE_ME: digest of the first image pushed by hand (bootstrap step 4).
+image = "southamerica-west1-docker.pkg.dev/predictor-dev-REPLACE_ME/predictor/predictor@sha256:0000000000000000000000000000000000000000000000000000000000000000"
+
+min_instances = 0
+max_instances = 3
+invokers      = []
+
+service_env = {
+  WEB_CONCURRENCY = "1"
+}
+
+# REPLACE_ME: channel IDs for the burn-rate alerts (empty: incidents appear only in the console).
+notification_channels = {}

@@ -1,0 +1,69 @@
+# Reads the OpenSLO folder into the normalized view that slo/slokit/model.py also builds; a pytest
+# compares the two (slo/tests/test_terraform_crosscheck.py), so both read targets, windows and
+# thresholds the same way.
+
+locals {
+  docs = [for f in sort(fileset(var.slo_dir, "*.yaml")) : yamldecode(file("${var.slo_dir}/${f}"))]
+  by_kind = {
+    for kind in ["Service", "SLI", "SLO", "AlertPolicy", "AlertCondition"] :
+    kind => { for d in local.docs : d.metadata.name => d if d.kind == kind }
+  }
+  service = one(values(local.by_kind.Service))
+
+  annotation   = "slo.predictor.dev/"
+  unit_seconds = { m = 60, h = 3600, d = 86400, w = 604800 }
+  # Burn-rate lookbacks above this stay Prometheus-only (docs/slo.md, "Cloud Monitoring").
+  gcp_max_lookback_seconds = 86400
+
+  alerts = {
+    for name, policy in local.by_kind.AlertPolicy : name => {
+      policy    = policy
+      condition = local.by_kind.AlertCondition[policy.spec.conditions[0].conditionRef]
+    }
+  }
+  windows = {
+    for name, a in local.alerts : name => {
+      long  = a.condition.spec.condition.lookbackWindow
+      short = a.condition.metadata.annotations["${local.annotation}short-lookback-window"]
+    }
+  }
+  window_seconds = {
+    for name, w in local.windows : name => {
+      for which, text in w : which => tonumber(regex("^[0-9]+", text)) * local.unit_seconds[regex("[a-z]$", text)]
+    }
+  }
+  normalized_alerts = {
+    for name, a in local.alerts : name => {
+      display_name         = try(a.policy.metadata.displayName, name)
+      severity             = a.condition.spec.severity
+      burn_rate            = a.condition.spec.condition.threshold
+      long_window_seconds  = local.window_seconds[name].long
+      short_window_seconds = local.window_seconds[name].short
+      notification_targets = [for t in a.policy.spec.notificationTargets : t.targetRef]
+      gcp_supported        = local.window_seconds[name].long <= local.gcp_max_lookback_seconds
+    }
+  }
+
+  normalized_slos = {
+    for name, slo in local.by_kind.SLO : name => {
+      display_name = try(slo.metadata.displayName, name)
+      service      = slo.spec.service
+      target       = try(slo.spec.objectives[0].target, slo.spec.objectives[0].targetPercent / 100)
+      period_days = floor(
+        tonumber(regex("^[0-9]+", slo.spec.timeWindow[0].duration))
+        * local.unit_seconds[regex("[a-z]$", slo.spec.timeWindow[0].duration)] / 86400
+      )
+      sli_kind = local.by_kind.SLI[slo.spec.indicatorRef].metadata.annotations["${local.annotation}cloud-run-sli"]
+      # The latency threshold is written once, as the le matcher of the SLI's good query.
+      latency_threshold_ms = (
+        local.by_kind.SLI[slo.spec.indicatorRef].metadata.annotations["${local.annotation}cloud-run-sli"] == "latency"
+        ? tonumber(regex("le=\"([0-9.]+)\"", local.by_kind.SLI[slo.spec.indicatorRef].spec.ratioMetric.good.metricSource.spec.query)[0]) * 1000
+        : null
+      )
+      deploy_gate = try(slo.metadata.annotations["${local.annotation}deploy-gate"], "false") == "true"
+      alerts = {
+        for ref in try(slo.spec.alertPolicies, []) : ref.alertPolicyRef => local.normalized_alerts[ref.alertPolicyRef]
+      }
+    }
+  }
+}

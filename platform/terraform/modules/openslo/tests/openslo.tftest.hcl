@@ -1,0 +1,37 @@
+# Offline: the module has no provider. Reads the repo's own OpenSLO folder.
+variables {
+  slo_dir = "../../../../slo/openslo"
+}
+
+run "reads_the_repo_slos" {
+  command = apply
+
+  assert {
+    condition     = output.normalized.service.name == "predictor"
+    error_message = "the Service document names the Cloud Monitoring service id"
+  }
+  assert {
+    condition     = output.normalized.slos["api-availability"].target == 0.999 && output.normalized.slos["api-availability"].period_days == 30
+    error_message = "availability: 99.9% over 30 days"
+  }
+  assert {
+    condition     = output.normalized.slos["api-latency"].latency_threshold_ms == 50
+    error_message = "latency threshold is derived from le=\"0.05\" (seconds) as 50 ms"
+  }
+  assert {
+    condition     = output.normalized.slos["api-availability"].latency_threshold_ms == null
+    error_message = "availability SLOs have no latency threshold"
+  }
+  assert {
+    condition     = output.normalized.slos["api-availability"].alerts["page-fast-burn"].short_window_seconds * 12 == output.normalized.slos["api-availability"].alerts["page-fast-burn"].long_window_seconds
+    error_message = "the short window is 1/12 of the long one"
+  }
+  assert {
+    condition     = !output.normalized.slos["api-availability"].alerts["ticket-slow-burn"].gcp_supported && output.normalized.slos["api-availability"].alerts["ticket-fast-burn"].gcp_supported
+    error_message = "lookbacks over 24h are Prometheus-only; 24h itself is supported"
+  }
+  assert {
+    condition     = output.normalized.slos["api-availability"].deploy_gate && !output.normalized.slos["api-latency"].deploy_gate
+    error_message = "only the availability SLO gates deploys"
+  }
+}

@@ -1,0 +1,56 @@
+"""Fixtures of the infrastructure tests: where things are, and tools that tasks install."""
+
+import os
+import subprocess
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def _missing(what: str, install: str) -> None:
+    """Skip locally, fail under CI (CI=true): .ci/run installs every tool, a skip there hides it."""
+    message = f"{what} is missing; `./task {install}` installs it"
+    if os.environ.get("CI"):
+        pytest.fail(message)
+    pytest.skip(message)
+
+
+@pytest.fixture(scope="session")
+def provider_schema() -> Path:
+    """The google provider schema from npm @cdktf/provider-google (task tf:schema:install)."""
+    lib = ROOT / ".cache" / "provider-google" / "node_modules" / "@cdktf" / "provider-google" / "lib"
+    if not lib.is_dir():
+        _missing("the @cdktf/provider-google schema", "tf:schema:install")
+    return lib
+
+
+@pytest.fixture(scope="session")
+def checkov() -> Path:
+    """checkov in its own venv, built from requirements/checkov.txt (task tf:checkov:install)."""
+    path = ROOT / ".venv-checkov" / "bin" / "checkov"
+    if not path.is_file():
+        _missing("checkov (.venv-checkov)", "tf:checkov:install")
+    return path
+
+
+@pytest.fixture(scope="session")
+def terraform(require_tool: Callable[[str], str]) -> Callable[..., subprocess.CompletedProcess]:
+    """Run terraform quietly: no CLI config file (the image points at a missing one), no colour."""
+    binary = require_tool("terraform")
+    env = {**os.environ, "TF_CLI_CONFIG_FILE": "/dev/null", "TF_IN_AUTOMATION": "1"}
+
+    def run(*args: str, cwd: Path, data_dir: Path | None = None) -> subprocess.CompletedProcess:
+        extra = {"TF_DATA_DIR": str(data_dir)} if data_dir else {}
+        return subprocess.run(
+            [binary, *args, "-no-color"],
+            cwd=cwd,
+            env={**env, **extra},
+            capture_output=True,
+            text=True,
+            timeout=120,
+        )
+
+    return run
