@@ -1,16 +1,10 @@
-"""Make slo/slokit importable (it is a tool folder, not an installed package) and share fixtures."""
+"""Fixtures of the SLO toolkit's tests (slo/ is on pytest's pythonpath, see pyproject.toml)."""
 
 import shutil
-import sys
 from pathlib import Path
 
 import pytest
-
-SLO_DIR = Path(__file__).resolve().parents[1]
-if str(SLO_DIR) not in sys.path:
-    sys.path.insert(0, str(SLO_DIR))
-
-from slokit import model, paths  # noqa: E402
+from slokit import model, paths
 
 
 @pytest.fixture(scope="session")
