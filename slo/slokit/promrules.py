@@ -60,7 +60,7 @@ def alert_annotations(slo: Slo, alert: Alert) -> dict[str, str]:
             f"{alert.long} and {alert.short}; {spent:.0%} of the {slo.period_days}-day budget "
             f"is spent in {alert.long} at this rate."
         ),
-        "runbook": "docs/slo.md#when-an-alert-fires",
+        "runbook": f"docs/runbook.md#{slo.name.removeprefix('api-')}-burn",
     }
 
 

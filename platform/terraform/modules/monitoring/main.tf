@@ -105,6 +105,6 @@ resource "google_monitoring_alert_policy" "burn_rate" {
 
   documentation {
     mime_type = "text/markdown"
-    content   = "Error budget of SLO `${each.value.slo}` is burning faster than ${each.value.burn_rate}x over both ${each.value.long_window_seconds}s and ${each.value.short_window_seconds}s. Runbook: docs/slo.md, section \"When an alert fires\"."
+    content   = "Error budget of SLO `${each.value.slo}` is burning faster than ${each.value.burn_rate}x over both ${each.value.long_window_seconds}s and ${each.value.short_window_seconds}s. Runbook: docs/runbook.md, section \"${title(replace(replace(each.value.slo, "api-", ""), "-", " "))} burn\"."
   }
 }
