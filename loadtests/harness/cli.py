@@ -10,6 +10,7 @@ import os
 import shutil
 import signal
 import sys
+import urllib.error
 import urllib.request
 from contextlib import contextmanager
 from datetime import UTC, datetime
@@ -49,9 +50,11 @@ def _check_remote(url: str, token: str | None) -> None:
     headers = {"Authorization": f"Bearer {token}"} if token else {}
     # url comes from HOST and _remote() admits only http:// and https://
     request = urllib.request.Request(f"{url}/health/ready", headers=headers)  # noqa: S310
-    with urllib.request.urlopen(request, timeout=10) as response:  # noqa: S310
-        if response.status != 200:
-            raise RuntimeError(f"{url}/health/ready answered {response.status}")
+    try:
+        with urllib.request.urlopen(request, timeout=10):  # noqa: S310 (a non-2xx raises HTTPError)
+            return
+    except urllib.error.URLError as error:
+        raise RuntimeError(f"{url}/health/ready is not ready: {error}") from error
 
 
 @contextmanager

@@ -1,7 +1,7 @@
 -- POST /api with bodies rotated from a file (one JSON body per line), every answer checked.
 -- wrk -t2 -c64 -d40s -s wrk/rotate.lua http://127.0.0.1:8000/api -- payloads.txt
 -- A 200 counts as ok only if its body is {"predicciones":[0]} or [1] (whitespace ignored).
--- LOADTEST_BEARER_TOKEN, when set, is sent as "Authorization: Bearer ...".
+-- LOADTEST_BEARER_TOKEN (or else ID_TOKEN), when set, is sent as "Authorization: Bearer ...".
 -- The last line of output is "wrk-summary {json}", which the harness parses.
 
 local threads = {}
@@ -13,6 +13,9 @@ end
 
 function init(args)
    local token = os.getenv("LOADTEST_BEARER_TOKEN")
+   if not token or token == "" then
+      token = os.getenv("ID_TOKEN")
+   end
    local headers = { ["Content-Type"] = "application/json" }
    if token and token ~= "" then
       headers["Authorization"] = "Bearer " .. token

@@ -27,6 +27,7 @@ from cryptography.hazmat.primitives.asymmetric import ec, rsa
 HERE = Path(__file__).parent
 PREDICTOR = Path(sys.executable).with_name("predictor")
 ISSUER, AUDIENCE = "https://issuer.bench.test", "https://predictor.bench.test"
+PIN_SERVER, PIN_LOAD = ("taskset", "-c", "0"), ("taskset", "-c", "1")
 
 
 class Sink(BaseHTTPRequestHandler):
@@ -100,7 +101,10 @@ def free_port() -> int:
 def measure(env: dict[str, str], header: str, seconds: int, connections: int) -> dict[str, float]:
     port = free_port()
     environ = os.environ | {"HOST": "127.0.0.1", "PORT": str(port), "WEB_CONCURRENCY": "1"} | env
-    server = subprocess.Popen([PREDICTOR, "serve"], env=environ, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    # The server gets core 0 to itself and wrk core 1, so the two do not trade places mid-run.
+    server = subprocess.Popen(
+        [*PIN_SERVER, PREDICTOR, "serve"], env=environ, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+    )
     try:
         _wait_ready(port)
         argv = [

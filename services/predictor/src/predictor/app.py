@@ -34,11 +34,12 @@ class PredictionLane:
         self.endpoints = endpoints
         self.routes = set(endpoints) | {route.path for route in app.routes}
 
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> int | None:
+        """The status for prediction routes (see JsonEndpoint), None for Litestar's."""
         if scope["type"] == "http" and (endpoint := self.endpoints.get(scope["path"])) is not None:
-            await endpoint(scope, receive, send)
-        else:
-            await self.app(scope, receive, send)
+            return await endpoint(scope, receive, send)
+        await self.app(scope, receive, send)
+        return None
 
 
 def create_app(settings: Settings | None = None, telemetry: Telemetry | None = None) -> Any:
@@ -110,7 +111,8 @@ def create_app(settings: Settings | None = None, telemetry: Telemetry | None = N
     )
     endpoints = prediction_endpoints(state, telemetry, settings.max_body_bytes, settings.max_batch_rows)
     lane = PredictionLane(litestar, endpoints)
-    return telemetry.wrap(authorization.wrap(lane, set(endpoints), telemetry.store), lane.routes)
+    guarded = authorization.wrap(lane, set(endpoints), telemetry.store)
+    return telemetry.wrap(guarded, routes=lane.routes, lane_routes=set(endpoints))
 
 
 def _model_metadata(state: ServiceState) -> dict[str, Any]:

@@ -29,23 +29,27 @@ SINGLE_ANSWERS = (b'{"predicciones":[0]}', b'{"predicciones":[1]}')
 class JsonEndpoint:
     """POST-only JSON endpoint: enforce content type and size, decode strictly, answer."""
 
-    def __init__(self, decoder: msgspec.json.Decoder, answer: Callable[[Any], bytes], max_body_bytes: int) -> None:
+    def __init__(
+        self, decoder: msgspec.json.Decoder, answer: Callable[[Any, Scope], bytes], max_body_bytes: int
+    ) -> None:
         self.decoder = decoder
         self.answer = answer
         self.max_body_bytes = max_body_bytes
 
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> int:
+        """Answer the request; returns the status sent, so telemetry need not wrap `send`."""
         if scope["method"] != "POST":
             detail = f"{scope['method']} is not allowed; use POST"
             await respond(send, 405, _error(405, "method_not_allowed", detail), [(b"allow", b"POST")])
-            return
+            return 405
         try:
             body = await self.read_body(scope, receive)
-            payload = self.answer(self.decode(body))
+            payload = self.answer(self.decode(body), scope)
         except ApiError as error:
             await respond(send, error.status, error.encode())
-            return
+            return error.status
         await respond(send, 200, payload)
+        return 200
 
     async def read_body(self, scope: Scope, receive: Receive) -> bytes:
         media_type = declared_length = None
@@ -94,13 +98,19 @@ def prediction_endpoints(
             raise not_ready()
         return state.loaded.model
 
-    def single(request: PredictRequest) -> bytes:
+    def single(request: PredictRequest, scope: Scope) -> bytes:
         model = current_model()
-        return SINGLE_ANSWERS[telemetry.predict(lambda: model.predict_one(request.array), model, 1)]
+        with telemetry.inference(scope, model, 1):
+            label = model.predict_one(request.array)
+        telemetry.predicted(label)
+        return SINGLE_ANSWERS[label]
 
-    def batch(request: Any) -> bytes:
+    def batch(request: Any, scope: Scope) -> bytes:
         model = current_model()
-        labels = telemetry.predict(lambda: model.predict(request.arrays), model, len(request.arrays))
+        with telemetry.inference(scope, model, len(request.arrays)):
+            labels = model.predict(request.arrays)
+        for label in (0, 1):
+            telemetry.predicted(label, labels.count(label))
         return msgspec.json.encode(Predictions(labels))
 
     return {

@@ -41,7 +41,7 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
     """OTEL_SDK_DISABLED: true turns every telemetry signal off (metrics, traces)."""
     otel_service_name: str = "predictor"
     """OTEL_SERVICE_NAME: service.name of the traces."""
-    otel_traces_sampler_arg: Annotated[float, msgspec.Meta(ge=0.0, le=1.0)] = 0.05
+    otel_traces_sampler_arg: Annotated[float, msgspec.Meta(ge=0.0, le=1.0)] = 0.001
     """OTEL_TRACES_SAMPLER_ARG: share of root requests traced (parent-based: callers' decisions win)."""
     otel_exporter_otlp_endpoint: str | None = None
     """OTEL_EXPORTER_OTLP_ENDPOINT: OTLP/HTTP collector for traces; unset means no trace export."""

@@ -24,10 +24,10 @@ class AuthMiddleware:
         self.store = store
         self.challenge = b'Bearer realm="predictor"' if jwt else b'APIKey realm="predictor", header="X-API-Key"'
 
-    async def __call__(self, scope, receive, send) -> None:
+    async def __call__(self, scope, receive, send) -> int | None:
+        """Like the app it guards, returns the status it sent on the prediction routes."""
         if scope["type"] != "http" or scope["path"] not in self.protected:
-            await self.app(scope, receive, send)
-            return
+            return await self.app(scope, receive, send)
         authorization = api_key = None
         for name, value in scope["headers"]:
             if name == b"authorization":
@@ -40,18 +40,16 @@ class AuthMiddleware:
             elif self.api_keys and api_key is not None:
                 self.api_keys.check(api_key)
             else:
-                await self._deny(send, 401, "missing_credentials", self.challenge)
-                return
+                return await self._deny(send, 401, "missing_credentials", self.challenge)
         except Rejected as rejected:
             if rejected.forbidden:
-                await self._deny(send, 403, "forbidden", None)
-            else:
-                await self._deny(send, 401, "invalid_credentials", self.challenge + b', error="invalid_token"')
-            return
-        await self.app(scope, receive, send)
+                return await self._deny(send, 403, "forbidden", None)
+            return await self._deny(send, 401, "invalid_credentials", self.challenge + b', error="invalid_token"')
+        return await self.app(scope, receive, send)
 
-    async def _deny(self, send, status: int, kind: str, challenge: bytes | None) -> None:
+    async def _deny(self, send, status: int, kind: str, challenge: bytes | None) -> int:
         self.store.count(f'predictor_auth_rejections_total{{http_response_status_code="{status}"}}')
         detail = "this caller may not use the API" if status == 403 else "send valid credentials"
         headers = [(b"www-authenticate", challenge)] if challenge else []
         await respond(send, status, ApiError(status, kind, detail).encode(), headers)
+        return status

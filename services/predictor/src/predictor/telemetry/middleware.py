@@ -1,4 +1,8 @@
-"""ASGI middleware: one histogram observation per request, a server span when sampled."""
+"""ASGI middleware: one histogram observation per request, a server span when sampled.
+
+The prediction lane's endpoints return the status they sent, so on the hot path `send` is not
+wrapped; other routes (Litestar's) are observed through a wrapped `send`.
+"""
 
 from time import perf_counter
 
@@ -9,13 +13,23 @@ from predictor.telemetry.metrics import MetricsStore
 from predictor.telemetry.tracing import TRACEPARENT, Sampler, parse_traceparent
 
 UNMATCHED = "unmatched"  # the http.route of paths no route serves: keeps the label set bounded
+TRACED = "predictor.traced"  # scope key: this request has a recording span (see Telemetry.inference)
 
 
 class TelemetryMiddleware:
-    def __init__(self, app, store: MetricsStore, routes: set[str], sampler: Sampler, tracer: trace.Tracer | None):
+    def __init__(
+        self,
+        app,
+        store: MetricsStore,
+        routes: set[str],
+        lane_routes: set[str],
+        sampler: Sampler,
+        tracer: trace.Tracer | None,
+    ) -> None:
         self.app = app
         self.store = store
         self.routes = routes
+        self.lane_routes = lane_routes
         self.sampler = sampler
         self.tracer = tracer
 
@@ -32,6 +46,24 @@ class TelemetryMiddleware:
                 parent = parse_traceparent(value)
                 break
         status = 500  # what the client gets if the app raises before answering
+        try:
+            if self.tracer is not None and self.sampler.sampled(parent):
+                status = await self._traced(scope, receive, send, route, parent)
+            elif parent is not None:  # not sampled, but log lines still carry the caller's trace id
+                token = context.attach(trace.set_span_in_context(NonRecordingSpan(parent)))
+                try:
+                    status = await self._answer(scope, receive, send)
+                finally:
+                    context.detach(token)
+            else:
+                status = await self._answer(scope, receive, send)
+        finally:
+            self.store.duration(scope["method"], route, status).observe(perf_counter() - start)
+
+    async def _answer(self, scope, receive, send) -> int:
+        if scope["path"] in self.lane_routes:
+            return await self.app(scope, receive, send)
+        status = 500
 
         async def send_and_note_status(message) -> None:
             nonlocal status
@@ -39,21 +71,10 @@ class TelemetryMiddleware:
                 status = message["status"]
             await send(message)
 
-        try:
-            if self.tracer is not None and self.sampler.sampled(parent):
-                await self._traced(scope, receive, send_and_note_status, route, parent, lambda: status)
-            elif parent is not None:  # not sampled, but log lines still carry the caller's trace id
-                token = context.attach(trace.set_span_in_context(NonRecordingSpan(parent)))
-                try:
-                    await self.app(scope, receive, send_and_note_status)
-                finally:
-                    context.detach(token)
-            else:
-                await self.app(scope, receive, send_and_note_status)
-        finally:
-            self.store.duration(scope["method"], route, status).observe(perf_counter() - start)
+        await self.app(scope, receive, send_and_note_status)
+        return status
 
-    async def _traced(self, scope, receive, send, route: str, parent, status) -> None:
+    async def _traced(self, scope, receive, send, route: str, parent) -> int:
         method = scope["method"]
         parent_context = trace.set_span_in_context(NonRecordingSpan(parent)) if parent else None
         attributes = {
@@ -66,10 +87,13 @@ class TelemetryMiddleware:
         with self.tracer.start_as_current_span(
             f"{method} {route}", context=parent_context, kind=SpanKind.SERVER, attributes=attributes
         ) as span:
+            scope[TRACED] = True
+            status = 500
             try:
-                await self.app(scope, receive, send)
+                status = await self._answer(scope, receive, send)
             finally:
-                span.set_attribute("http.response.status_code", status())
-                if status() >= 500:
-                    span.set_attribute("error.type", str(status()))
+                span.set_attribute("http.response.status_code", status)
+                if status >= 500:
+                    span.set_attribute("error.type", str(status))
                     span.set_status(StatusCode.ERROR)
+            return status

@@ -2,12 +2,9 @@
 
 import asyncio
 import contextlib
-import functools
-from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from opentelemetry import trace
 from opentelemetry.sdk.trace.export import SpanExporter
 
 from predictor import __version__
@@ -15,10 +12,11 @@ from predictor.backends import LoadedModel
 from predictor.settings import Settings
 from predictor.telemetry.exposition import label_value
 from predictor.telemetry.metrics import MetricsStore
-from predictor.telemetry.middleware import TelemetryMiddleware
+from predictor.telemetry.middleware import TRACED, TelemetryMiddleware
 from predictor.telemetry.tracing import Sampler, tracer_provider
 
 PUBLISH_SECONDS = 1.0
+NOTHING = contextlib.nullcontext()
 
 
 class Telemetry:
@@ -40,12 +38,16 @@ class Telemetry:
         )
         self.tracer = self.provider.get_tracer("predictor", __version__) if self.provider else None
 
-    def wrap(self, app: Any, routes: set[str]) -> Any:
+    def wrap(self, app: Any, routes: set[str], lane_routes: set[str]) -> Any:
         if not self.enabled:
             return app
-        return TelemetryMiddleware(app, self.store, routes, self.sampler, self.tracer)
+        return TelemetryMiddleware(app, self.store, routes, lane_routes, self.sampler, self.tracer)
 
     def model_loaded(self, loaded: LoadedModel) -> None:
+        version = label_value(loaded.model.version)
+        self.prediction_series = tuple(
+            f'predictor_predictions_total{{predicted_class="{label}",model_version="{version}"}}' for label in (0, 1)
+        )
         self.store.model_info = {
             "model_version": loaded.model.version,
             "model_sha256": loaded.sha256,
@@ -53,30 +55,16 @@ class Telemetry:
             "sklearn_version": loaded.manifest.sklearn_version if loaded.manifest else "unknown",
         }
 
-    def predict(self, run: Callable[[], list[int] | int], model: Any, rows: int) -> list[int] | int:
-        """Run the model; count what it predicted; a child span when this request is traced."""
-        if self.tracer is not None and trace.get_current_span().is_recording():
+    def inference(self, scope: dict, model: Any, rows: int) -> contextlib.AbstractContextManager:
+        """A child span around the model call when this request is traced; otherwise nothing."""
+        if scope.get(TRACED):
             attributes = {"predictor.model.version": model.version, "predictor.rows": rows}
-            with self.tracer.start_as_current_span("predict", attributes=attributes):
-                labels = run()
-        else:
-            labels = run()
-        if self.enabled:
-            series = self._prediction_series(model.version)
-            if isinstance(labels, int):
-                self.store.count(series[labels])
-            else:
-                for label in (0, 1):
-                    if count := labels.count(label):
-                        self.store.count(series[label], count)
-        return labels
+            return self.tracer.start_as_current_span("predict", attributes=attributes)
+        return NOTHING
 
-    @functools.cache  # noqa: B019 - one entry per model version; the object lives as long as the process
-    def _prediction_series(self, version: str) -> tuple[str, str]:
-        return tuple(
-            f'predictor_predictions_total{{predicted_class="{label}",model_version="{label_value(version)}"}}'
-            for label in (0, 1)
-        )
+    def predicted(self, label: int, count: int = 1) -> None:
+        if self.enabled and count:
+            self.store.count(self.prediction_series[label], count)
 
     async def publish_forever(self) -> None:
         """Share this worker's counts with the others, once a second, until cancelled."""

@@ -17,6 +17,7 @@ from opentelemetry.sdk.trace.sampling import ALWAYS_ON, ParentBased
 from opentelemetry.trace import SpanContext, TraceFlags
 
 TRACEPARENT = b"traceparent"
+SMALL_BATCH = 32
 
 
 def parse_traceparent(value: bytes) -> SpanContext | None:
@@ -56,5 +57,12 @@ def tracer_provider(service_name: str, version: str, exporter: SpanExporter | No
     )
     provider = TracerProvider(resource=resource, sampler=ParentBased(ALWAYS_ON))
     if exporter is not None:
-        provider.add_span_processor(BatchSpanProcessor(exporter))
+        provider.add_span_processor(BatchSpanProcessor(exporter, max_export_batch_size=_batch_size()))
     return provider
+
+
+def _batch_size() -> int:
+    """Small export batches: encoding holds the GIL, and 512 spans at once (the SDK's default)
+    stalled every request in flight for tens of milliseconds here. OTEL_BSP_MAX_EXPORT_BATCH_SIZE
+    still wins when set."""
+    return int(os.environ.get("OTEL_BSP_MAX_EXPORT_BATCH_SIZE") or SMALL_BATCH)

@@ -15,6 +15,7 @@ import sklearn
 from sklearn.linear_model import LogisticRegression
 from sklearn.metrics import accuracy_score, confusion_matrix, f1_score, precision_score, recall_score, roc_auc_score
 from sklearn.model_selection import train_test_split
+from threadpoolctl import threadpool_limits
 
 from predictor.artifacts import MANIFEST, PICKLE, WEIGHTS, Golden, Manifest, Weights, sha256_of
 from predictor.backends import LinearModel
@@ -39,7 +40,8 @@ def train(data: Path, out: Path) -> Manifest:
     x_train, x_test, y_train, y_test = train_test_split(
         features, labels, test_size=HOLDOUT_SHARE, random_state=SPLIT_SEED
     )
-    estimator = LogisticRegression(class_weight="balanced").fit(x_train, y_train)
+    with threadpool_limits(limits=1):  # one BLAS thread: the same floats on any number of cores
+        estimator = LogisticRegression(class_weight="balanced").fit(x_train, y_train)
 
     out.mkdir(parents=True, exist_ok=True)
     (out / PICKLE).write_bytes(pickle.dumps(estimator, protocol=PICKLE_PROTOCOL))
