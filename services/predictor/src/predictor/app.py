@@ -34,9 +34,16 @@ class PredictionLane:
         self.endpoints = endpoints
         self.routes = set(endpoints) | {route.path for route in app.routes}
 
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> int | None:
-        """The status for prediction routes (see JsonEndpoint), None for Litestar's."""
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] == "http" and (endpoint := self.endpoints.get(scope["path"])) is not None:
+            await endpoint(scope, receive, send)
+        else:
+            await self.app(scope, receive, send)
+
+    async def answer(self, scope: Scope, receive: Receive, send: Send) -> int | None:
+        """As __call__ (an ASGI app must return None), but returns a prediction route's status so
+        that telemetry, which wraps the lane, need not wrap `send` on the hot path."""
+        if (endpoint := self.endpoints.get(scope["path"])) is not None:
             return await endpoint(scope, receive, send)
         await self.app(scope, receive, send)
         return None

@@ -91,3 +91,14 @@ def test_pinned_team_pickle_is_served(predictor_factory):
     assert httpx.get(f"{running.url}/model").json()["backend"] == "pickle"
     response = httpx.post(f"{running.url}/api", content=BODY, headers={"content-type": "application/json"})
     assert response.status_code == 200
+
+
+@pytest.mark.parametrize(
+    "env", [{"OTEL_SDK_DISABLED": "true"}, {"AUTH_API_KEY_SHA256": "0" * 64}], ids=["telemetry-off", "auth-on"]
+)
+def test_every_middleware_stack_is_a_clean_asgi_app(predictor_factory, env):
+    running = predictor_factory(env)
+    headers = {"content-type": "application/json", "x-api-key": "wrong"}
+    statuses = {httpx.post(f"{running.url}/api", content=BODY, headers=headers).status_code for _ in range(5)}
+    assert statuses == ({200} if "OTEL_SDK_DISABLED" in env else {401})
+    assert '"severity":"ERROR"' not in running.stop()  # e.g. uvicorn's "ASGI callable should return None"

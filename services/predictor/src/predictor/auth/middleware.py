@@ -24,10 +24,16 @@ class AuthMiddleware:
         self.store = store
         self.challenge = b'Bearer realm="predictor"' if jwt else b'APIKey realm="predictor", header="X-API-Key"'
 
-    async def __call__(self, scope, receive, send) -> int | None:
-        """Like the app it guards, returns the status it sent on the prediction routes."""
-        if scope["type"] != "http" or scope["path"] not in self.protected:
-            return await self.app(scope, receive, send)
+    async def __call__(self, scope, receive, send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+        else:
+            await self.answer(scope, receive, send)
+
+    async def answer(self, scope, receive, send) -> int | None:
+        """Like PredictionLane.answer: the status sent on the prediction routes."""
+        if scope["path"] not in self.protected:
+            return await self.app.answer(scope, receive, send)
         authorization = api_key = None
         for name, value in scope["headers"]:
             if name == b"authorization":
@@ -45,7 +51,7 @@ class AuthMiddleware:
             if rejected.forbidden:
                 return await self._deny(send, 403, "forbidden", None)
             return await self._deny(send, 401, "invalid_credentials", self.challenge + b', error="invalid_token"')
-        return await self.app(scope, receive, send)
+        return await self.app.answer(scope, receive, send)
 
     async def _deny(self, send, status: int, kind: str, challenge: bytes | None) -> int:
         self.store.count(f'predictor_auth_rejections_total{{http_response_status_code="{status}"}}')

@@ -1,7 +1,8 @@
 """ASGI middleware: one histogram observation per request, a server span when sampled.
 
-The prediction lane's endpoints return the status they sent, so on the hot path `send` is not
-wrapped; other routes (Litestar's) are observed through a wrapped `send`.
+The app it wraps has `answer()`, which returns the status of a prediction route (see
+PredictionLane.answer), so on the hot path `send` is not wrapped; Litestar's routes are observed
+through a wrapped `send`.
 """
 
 from time import perf_counter
@@ -62,7 +63,7 @@ class TelemetryMiddleware:
 
     async def _answer(self, scope, receive, send) -> int:
         if scope["path"] in self.lane_routes:
-            return await self.app(scope, receive, send)
+            return await self.app.answer(scope, receive, send)
         status = 500
 
         async def send_and_note_status(message) -> None:
