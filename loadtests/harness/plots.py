@@ -48,7 +48,8 @@ def _locust_history(path: Path) -> dict[str, list[float]]:
 
 def _open_series(path: Path) -> dict:
     data = json.loads(path.read_text())
-    rows = data["per_second"]
+    # a last bucket past the run's end holds a straggler or two, not a real second of load
+    rows = [r for r in data["per_second"] if r["t"] < data["duration_s"]]
     series = {"t": [r["t"] for r in rows], "rps": [r["completed"] for r in rows], "sent": [r["sent"] for r in rows]}
     series |= {f"p{p}": [math.nan if r[f"p{p}"] is None else r[f"p{p}"] for r in rows] for p in PERCENTILES}
     return {"series": series, "rate": data["intended_rate"], "histogram": data["histogram_ms"]}
