@@ -1,13 +1,15 @@
 """Back-to-back HTTP cost of telemetry and of authorization (`./task model:bench-telemetry|bench-auth`).
 
-Each variant runs the real `predictor serve` (1 worker, pinned to core 0; wrk on core 1) under wrk
-with the challenge body; variants alternate round by round so that a noisy neighbour hurts them
-alike. Single runs on this shared VM vary by +-20%, so the table reports the median of many rounds,
-their range, and the ratio of the medians to the first variant. Sinks the service talks to (an OTLP
+Each variant is a real `predictor serve` (1 worker), started once and warmed up, all pinned to
+core 0 (only the one under load uses it); wrk on core 1 sends the challenge body. Variants
+alternate in short runs, round by round, so that a noisy neighbour hurts them alike. Single runs
+on this shared VM vary by +-20%, so the table reports the median of many rounds, their range,
+and the ratio of the medians to the first variant. Sinks the service talks to (an OTLP
 collector, a JWKS issuer) are served by this process on 127.0.0.1.
 """
 
 import argparse
+import contextlib
 import hashlib
 import json
 import os
@@ -19,6 +21,7 @@ import sys
 import threading
 import time
 import urllib.request
+from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
@@ -29,6 +32,7 @@ HERE = Path(__file__).parent
 PREDICTOR = Path(sys.executable).with_name("predictor")
 ISSUER, AUDIENCE = "https://issuer.bench.test", "https://predictor.bench.test"
 PIN_SERVER, PIN_LOAD = ("taskset", "-c", "0"), ("taskset", "-c", "1")
+DRAIN_SECONDS = 1.0  # let the last server finish its backlog before the next variant's run starts
 
 
 class Sink(BaseHTTPRequestHandler):
@@ -99,31 +103,45 @@ def free_port() -> int:
         return probe.getsockname()[1]
 
 
-def measure(env: dict[str, str], header: str, seconds: int, connections: int) -> dict[str, float]:
-    port = free_port()
-    environ = os.environ | {"HOST": "127.0.0.1", "PORT": str(port), "WEB_CONCURRENCY": "1"} | env
-    # The server gets core 0 to itself and wrk core 1, so the two do not trade places mid-run.
-    server = subprocess.Popen(
-        [*PIN_SERVER, PREDICTOR, "serve"], env=environ, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
-    )
+@contextlib.contextmanager
+def serving(variants: dict[str, tuple[dict[str, str], str]]) -> Iterator[dict[str, str]]:
+    """One server per variant, all on core 0 (only the one under load uses it), warmed up; yields
+    each variant's URL, and stops them all at the end."""
+    servers, urls = [], {}
     try:
-        _wait_ready(port)
-        argv = [
-            "wrk",
-            "-t1",
-            f"-c{connections}",
-            f"-d{seconds}s",
-            "--latency",
-            "-s",
-            str(HERE / "challenge.lua"),
-            f"http://127.0.0.1:{port}/api",
-        ]
-        out = subprocess.run(
-            argv, env=os.environ | {"BENCH_HEADER": header}, capture_output=True, text=True, check=True
-        ).stdout
+        for name, (env, header) in variants.items():
+            port = free_port()
+            environ = os.environ | {"HOST": "127.0.0.1", "PORT": str(port), "WEB_CONCURRENCY": "1"} | env
+            servers.append(
+                subprocess.Popen(
+                    [*PIN_SERVER, PREDICTOR, "serve"], env=environ, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+                )
+            )
+            _wait_ready(port)
+            urls[name] = f"http://127.0.0.1:{port}/api"
+            wrk(urls[name], header, 2, 64)  # first requests pay one-off costs (imports, caches)
+        yield urls
     finally:
-        server.terminate()
-        server.wait(timeout=20)
+        for server in servers:
+            server.terminate()
+            server.wait(timeout=20)
+
+
+def wrk(url: str, header: str, seconds: int, connections: int) -> dict[str, float]:
+    argv = [
+        *PIN_LOAD,
+        "wrk",
+        "-t1",
+        f"-c{connections}",
+        f"-d{seconds}s",
+        "--latency",
+        "-s",
+        str(HERE / "challenge.lua"),
+        url,
+    ]
+    out = subprocess.run(
+        argv, env=os.environ | {"BENCH_HEADER": header}, capture_output=True, text=True, check=True
+    ).stdout
     if "Non-2xx" in out or "Socket errors" in out:
         raise RuntimeError(f"errors during the run:\n{out}")
     return {
@@ -151,16 +169,18 @@ def _wait_ready(port: int) -> None:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("kind", choices=["telemetry", "auth"])
-    parser.add_argument("--seconds", type=int, default=5, help="wrk duration per run (default: %(default)s)")
-    parser.add_argument("--rounds", type=int, default=10, help="alternating rounds (default: %(default)s)")
+    parser.add_argument("--seconds", type=int, default=3, help="wrk duration per run (default: %(default)s)")
+    parser.add_argument("--rounds", type=int, default=20, help="alternating rounds (default: %(default)s)")
     parser.add_argument("--connections", type=int, default=64, help="wrk connections (default: %(default)s)")
     args = parser.parse_args()
     runs = variants(args.kind, start_sink())
     results: dict[str, list[dict[str, float]]] = {name: [] for name in runs}
-    for round_number in range(1, args.rounds + 1):
-        for name, (env, header) in runs.items():
-            results[name].append(measure(env, header, args.seconds, args.connections))
-            print(f"round {round_number}/{args.rounds} {name}: {results[name][-1]}", flush=True)
+    with serving(runs) as urls:
+        for round_number in range(1, args.rounds + 1):
+            for name, (_, header) in runs.items():
+                results[name].append(wrk(urls[name], header, args.seconds, args.connections))
+                time.sleep(DRAIN_SECONDS)
+                print(f"round {round_number}/{args.rounds} {name}: {results[name][-1]}", flush=True)
     baseline = {key: statistics.median(r[key] for r in next(iter(results.values()))) for key in ("rps", "p99")}
     print(f"\nwrk -t1 -c{args.connections} -d{args.seconds}s, 1 worker, median of {args.rounds} alternating rounds\n")
     print("| variant | req/s (min-max) | p50 ms | p99 ms (min-max) | throughput ratio | p99 ratio |")

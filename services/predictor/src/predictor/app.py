@@ -16,6 +16,7 @@ from litestar.exceptions import HTTPException
 from predictor.auth.setup import Authorization
 from predictor.backends import load_model
 from predictor.errors import ApiError, not_ready
+from predictor.features import FEATURE_NAMES
 from predictor.openapi import openapi_document
 from predictor.prediction import JsonEndpoint, Receive, Scope, Send, prediction_endpoints
 from predictor.settings import Settings, load_settings
@@ -100,8 +101,6 @@ def create_app(settings: Settings | None = None, telemetry: Telemetry | None = N
     @get(["/schema", "/schema/openapi.json"], sync_to_thread=False)
     def schema() -> dict[str, Any]:
         if not schema_cache:
-            from predictor.features import FEATURE_NAMES
-
             names = (
                 state.loaded.manifest.feature_names if state.loaded and state.loaded.manifest else list(FEATURE_NAMES)
             )
