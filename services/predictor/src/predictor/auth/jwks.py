@@ -24,7 +24,6 @@ class JwksCache:
         self.url = url
         self.refresh_seconds = refresh_seconds
         self.keys: dict[str, jwt.PyJWK] = {}
-        self.fetched_at = 0.0  # monotonic time of the last successful fetch
         self.attempted_at = -MIN_REFETCH_SECONDS
         self.failures = 0
         self._lock = asyncio.Lock()
@@ -45,7 +44,7 @@ class JwksCache:
                     "JWKS refresh from %s failed (%s); verifying with %d cached keys", self.url, error, len(self.keys)
                 )
                 return False
-            self.keys, self.fetched_at = keys, time.monotonic()
+            self.keys = keys
             return True
 
     async def refresh_for_unknown_kid(self) -> None:
