@@ -3,7 +3,8 @@
 Kept as the challenge wrote it (the model is unpickled on every request, every body is printed,
 the debug server with its reloader serves it). Only three things differ, all for safety:
 it listens on 127.0.0.1 instead of 0.0.0.0, the port comes from PORT (default 5000), and the
-pickle path comes from MODEL_PATH (default: the team's pickle bundled with the service).
+pickle path comes from MODEL_PATH (default: the challenge's pickle_model.pkl, committed with
+the service's data).
 Never expose it: pickle runs code when loaded and the debug server offers a console.
 """
 
@@ -17,8 +18,8 @@ from flask import Flask, jsonify, request
 
 app = Flask(__name__)
 
-_BUNDLED = Path(__file__).resolve().parents[2] / "services/predictor/src/predictor/model"
-models_path = os.environ.get("MODEL_PATH", str(_BUNDLED / "pickle_model.pkl"))
+_CHALLENGE = Path(__file__).resolve().parents[2] / "services/predictor/data/scl"
+models_path = os.environ.get("MODEL_PATH", str(_CHALLENGE / "pickle_model.pkl"))
 
 
 # carga el modelo

@@ -180,7 +180,9 @@ def test_every_recording_rule_returns_data(prometheus, load):
 
     def empty() -> list[str]:
         selectors = [
-            f'{{__name__="{rule["record"]}", ' + ", ".join(f'{k}="{v}"' for k, v in rule["labels"].items()) + "}"
+            "{"
+            + ", ".join([f'__name__="{rule["record"]}"', *(f'{k}="{v}"' for k, v in rule.get("labels", {}).items())])
+            + "}"
             for rule in records
         ]
         return [s for s in selectors if not _vector(prometheus, s)]

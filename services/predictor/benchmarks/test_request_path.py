@@ -12,14 +12,15 @@ import pytest
 from litestar import Litestar, post
 
 from predictor.app import create_app
-from predictor.backends import load_model
 from predictor.features import CHALLENGE_EXAMPLE, valid_combinations
+from predictor.loading import load_model
 from predictor.schemas import Predictions, PredictRequest
 from predictor.settings import load_settings
 
 REQUESTS = 2000
 SINGLE = json.dumps({"array": list(CHALLENGE_EXAMPLE)}).encode()
 BATCH = json.dumps({"arrays": valid_combinations()[:500]}).encode()
+BATCH_WITH_PROBABILITIES = json.dumps({"arrays": valid_combinations()[:500], "probabilidades": True}).encode()
 
 
 def typed_litestar_app() -> Litestar:
@@ -77,8 +78,14 @@ def run_requests(app, path: str, body: bytes, count: int) -> list[int]:
         ("lane single", lambda: create_app(load_settings({})), "/api", SINGLE),
         ("typed Litestar handler single", typed_litestar_app, "/api", SINGLE),
         ("lane batch of 500", lambda: create_app(load_settings({})), "/api/batch", BATCH),
+        (
+            "lane batch of 500, probabilities",
+            lambda: create_app(load_settings({})),
+            "/api/batch",
+            BATCH_WITH_PROBABILITIES,
+        ),
     ],
-    ids=["lane-single", "litestar-typed-single", "lane-batch-500"],
+    ids=["lane-single", "litestar-typed-single", "lane-batch-500", "lane-batch-500-probabilities"],
 )
 def test_request_path(benchmark, name, factory, path, body):
     app = factory()

@@ -53,15 +53,26 @@ def build(catalog: Catalog) -> dash_builders.Dashboard:
                 "ops",
             ),
             panels.series(
-                "Share of predictions that say 'delayed'",
+                "Share of predictions that say 'delayed' (last hour) against the model's 2017 range",
                 [
                     (
-                        f'sum(rate(predictor_predictions_total{{{sel}, predicted_class="1"}}{rate}))'
-                        f" / sum(rate(predictor_predictions_total{{{sel}}}{rate}))",
-                        "delayed",
-                    )
+                        f'sum(rate(predictor_predictions_total{{{sel}, predicted_class="1"}}[1h]))'
+                        f" / sum(rate(predictor_predictions_total{{{sel}}}[1h]))",
+                        "delayed, last hour",
+                    ),
+                    (f'min(predictor_model_delay_share_band{{{sel}, bound="lower"}})', "lowest month of 2017"),
+                    (f'max(predictor_model_delay_share_band{{{sel}, bound="upper"}})', "highest month of 2017"),
+                    (f"max(predictor_model_holdout_delay_share{{{sel}}})", "holdout"),
                 ],
                 "percentunit",
+                description="PredictorDelayShareOutOfBand opens a ticket after 30 min outside the band.",
+            ),
+            panels.series(
+                "Rows predicted by input domain",
+                [(f"sum by (domain) (rate(predictor_inputs_total{{{sel}}}{rate}))", "{{domain}}")],
+                "ops",
+                description="one_hot: exactly one airline, flight type and month (a possible flight); "
+                "off_domain: any other 0/1 vector, such as the challenge's example.",
             ),
             panels.series(
                 "Model versions serving",

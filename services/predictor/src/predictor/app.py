@@ -10,13 +10,13 @@ from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Any
 
+import msgspec
 from litestar import Litestar, MediaType, Request, Response, get
 from litestar.exceptions import HTTPException
 
 from predictor.auth.setup import Authorization
-from predictor.backends import load_model
 from predictor.errors import ApiError, not_ready
-from predictor.features import FEATURE_NAMES
+from predictor.loading import load_model
 from predictor.openapi import openapi_document
 from predictor.prediction import JsonEndpoint, Receive, Scope, Send, prediction_endpoints
 from predictor.settings import Settings, load_settings
@@ -63,7 +63,7 @@ def create_app(settings: Settings | None = None, telemetry: Telemetry | None = N
         state.loaded = load_model(model_path, settings.model_sha256)
         telemetry.model_loaded(state.loaded)
         await authorization.load_keys()
-        log.info("model %s ready (%s backend)", state.loaded.model.version, state.loaded.backend)
+        log.info("model %s ready (from %s)", state.loaded.model.version, state.loaded.manifest.source.file)
         _drain_on_sigterm(state)
         background = [
             asyncio.create_task(telemetry.publish_forever()),
@@ -101,11 +101,10 @@ def create_app(settings: Settings | None = None, telemetry: Telemetry | None = N
     @get(["/schema", "/schema/openapi.json"], sync_to_thread=False)
     def schema() -> dict[str, Any]:
         if not schema_cache:
-            names = (
-                state.loaded.manifest.feature_names if state.loaded and state.loaded.manifest else list(FEATURE_NAMES)
-            )
-            version = state.loaded.model.version if state.loaded else "unknown"
-            schema_cache.update(openapi_document(names, settings.max_batch_rows, version))
+            if state.loaded is None:
+                raise not_ready()
+            manifest = state.loaded.manifest
+            schema_cache.update(openapi_document(manifest.feature_names, settings.max_batch_rows, manifest.version))
         return schema_cache
 
     litestar = Litestar(
@@ -122,19 +121,9 @@ def create_app(settings: Settings | None = None, telemetry: Telemetry | None = N
 
 
 def _model_metadata(state: ServiceState) -> dict[str, Any]:
-    loaded = state.loaded
-    metadata: dict[str, Any] = {"version": loaded.model.version, "backend": loaded.backend, "sha256": loaded.sha256}
-    if loaded.manifest:
-        manifest = loaded.manifest
-        metadata |= {
-            "created_at": manifest.created_at,
-            "estimator": manifest.estimator,
-            "sklearn_version": manifest.sklearn_version,
-            "feature_names": manifest.feature_names,
-            "training_data": manifest.training_data,
-            "holdout_metrics": manifest.holdout_metrics,
-            "parity": manifest.parity,
-        }
+    """The manifest: where the weights came from and how they were checked (not the self-check data)."""
+    metadata: dict[str, Any] = msgspec.to_builtins(state.loaded.manifest)
+    metadata.pop("self_check", None)
     return metadata
 
 

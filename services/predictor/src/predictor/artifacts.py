@@ -1,7 +1,8 @@
-"""The model's files on disk: the manifest, the safe weights, and their pinned hashes.
+"""The served model's files: the manifest, the safe weights, and their pinned hashes.
 
-Nothing here imports scikit-learn or unpickles anything: serving verifies and reads the weights
-artifact (plain JSON numbers) and uses the manifest as the record of what was trained.
+Nothing here imports scikit-learn or unpickles anything: serving reads the weights (plain JSON
+numbers, hash-pinned by the manifest) and uses the manifest as the record of where they came
+from and how they were checked.
 """
 
 import hashlib
@@ -13,7 +14,8 @@ import msgspec
 BUNDLED_DIR = Path(__file__).parent / "model"
 MANIFEST = "manifest.json"
 WEIGHTS = "weights.json"
-PICKLE = "pickle_model.pkl"
+
+Plain = str | int | float | bool | None
 
 
 class ArtifactError(Exception):
@@ -21,7 +23,7 @@ class ArtifactError(Exception):
 
 
 class Weights(msgspec.Struct, forbid_unknown_fields=True):
-    """A binary linear classifier: predict 1 when intercept + coef . x > 0 (as sklearn does)."""
+    """A binary logistic regression: P(delay) = 1 / (1 + exp(-(intercept + coef . x)))."""
 
     feature_names: list[str]
     coef: list[float]
@@ -29,44 +31,90 @@ class Weights(msgspec.Struct, forbid_unknown_fields=True):
     classes: Annotated[list[int], msgspec.Meta(min_length=2, max_length=2)]
 
 
-class Golden(msgspec.Struct):
-    """An input and the prediction the pickle gave for it at training time."""
+class Source(msgspec.Struct, forbid_unknown_fields=True):
+    """The pickle the weights were read out of (without executing it)."""
 
-    features: list[int]
-    prediction: int
-
-
-class Manifest(msgspec.Struct):
-    """What was trained, from what, with which library versions, and how well it did."""
-
-    version: str
-    created_at: str
-    sklearn_version: str
-    numpy_version: str
     estimator: str
+    sklearn_version: str  # the version that pickled it, from the pickle's own _sklearn_version
+    sha256: str
+    params: dict[str, Plain]
+    file: str = "pickle_model.pkl"
+    origin: str | None = None  # where the file was published, when known
+
+
+class Holdout(msgspec.Struct, forbid_unknown_fields=True):
+    """How the model does on flights it was not trained on; class 1 = delayed."""
+
+    data: str
+    rows: int
+    confusion_matrix: list[list[int]]  # [[true 0 -> 0, 0 -> 1], [1 -> 0, 1 -> 1]]
+    accuracy: float
+    precision_delayed: float
+    recall_delayed: float
+    f1_delayed: float
+    roc_auc: float
+    predicted_delay_share: float
+    notebook_confusion_matrix: list[list[int]] | None = None  # what the team's notebook recorded
+    matches_notebook: bool | None = None
+
+
+class SklearnParity(msgspec.Struct, forbid_unknown_fields=True):
+    """scikit-learn's own predict/predict_proba on the pickle's estimator against our weights."""
+
+    sklearn_version: str
+    rows: dict[str, int]
+    label_mismatches: int
+    max_probability_difference: float
+    warning: str | None = None
+
+
+class SelfCheck(msgspec.Struct, forbid_unknown_fields=True):
+    """Predictions recorded at import time; the service recomputes them before it is ready."""
+
+    valid_flights: str  # "0"/"1" for each of the 552 flights, in features.valid_combinations() order
+    challenge_example: int
+
+
+class Training(msgspec.Struct, forbid_unknown_fields=True):
+    """How a retrained model was fitted, and how far it is from the bundled one."""
+
+    data: str
+    data_sha256: str
+    split: str
+    train_rows: int
+    agreement_with_bundled: dict[str, str | float | int]
+
+
+class Manifest(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True):
+    version: str
+    source: Source
     feature_names: list[str]
-    artifacts: dict[str, str]  # file name -> SHA-256
-    training_data: dict[str, str | int | float]
-    holdout_metrics: dict[str, float | int | list[list[int]]]
-    parity: dict[str, int]
-    golden: list[Golden]
+    weights_sha256: str
+    self_check: SelfCheck | None = None
+    holdout: Holdout | None = None
+    delay_share_band: tuple[float, float] | None = None  # lowest and highest monthly share in 2017
+    sklearn_parity: SklearnParity | None = None
+    training: Training | None = None
 
 
-def sha256_of(path: Path) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as handle:
-        for block in iter(lambda: handle.read(1 << 16), b""):
-            digest.update(block)
-    return digest.hexdigest()
+def sha256_of(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
 
 
-def verify_sha256(path: Path, expected: str) -> None:
-    """Refuse a file whose bytes are not the pinned ones; runs before anything parses it."""
-    if not path.is_file():
-        raise ArtifactError(f"model artifact {path} does not exist")
-    actual = sha256_of(path)
-    if actual != expected.lower():
-        raise ArtifactError(f"model artifact {path} has SHA-256 {actual}, expected {expected.lower()}")
+def read_pinned(path: Path, expected_sha256: str) -> bytes:
+    """The file's bytes, read once, if they hash to the pinned value: what is checked is what is used."""
+    try:
+        data = path.read_bytes()
+    except OSError as error:
+        raise ArtifactError(f"model artifact {path} cannot be read: {error.strerror}") from None
+    if (actual := sha256_of(data)) != expected_sha256.lower():
+        raise ArtifactError(f"model artifact {path} has SHA-256 {actual}, expected {expected_sha256.lower()}")
+    return data
+
+
+def encode(document: msgspec.Struct) -> bytes:
+    """Artifacts as stable, reviewable JSON (the same model gives the same bytes)."""
+    return msgspec.json.format(msgspec.json.encode(document)) + b"\n"
 
 
 def read_manifest(directory: Path) -> Manifest:
@@ -80,8 +128,7 @@ def read_manifest(directory: Path) -> Manifest:
 def read_weights(directory: Path, manifest: Manifest) -> Weights:
     """The weights, after checking their hash against the manifest and their shape."""
     path = directory / WEIGHTS
-    verify_sha256(path, manifest.artifacts.get(WEIGHTS, "<not in manifest>"))
-    weights = msgspec.json.decode(path.read_bytes(), type=Weights)
+    weights = msgspec.json.decode(read_pinned(path, manifest.weights_sha256), type=Weights)
     if weights.feature_names != manifest.feature_names or len(weights.coef) != len(weights.feature_names):
         raise ArtifactError(
             f"{path}: {len(weights.coef)} weights for {len(weights.feature_names)} features do not match "

@@ -49,6 +49,15 @@ CHALLENGE_EXAMPLE = (
 )  # fmt: skip
 
 
+_TYPES_AT = len(AIRLINES)
+_MONTHS_AT = _TYPES_AT + len(FLIGHT_TYPES)
+
+
+def is_flight(row: list[int]) -> bool:
+    """Exactly one airline, one flight type and one month set: a vector a real flight can produce."""
+    return row[:_TYPES_AT].count(1) == 1 and row[_TYPES_AT:_MONTHS_AT].count(1) == 1 and row[_MONTHS_AT:].count(1) == 1
+
+
 def encode(airline: str, flight_type: str, month: int) -> list[int]:
     """One flight as the model's 0/1 input vector."""
     row = [0] * N_FEATURES
@@ -58,6 +67,11 @@ def encode(airline: str, flight_type: str, month: int) -> list[int]:
     return row
 
 
+def valid_flights() -> list[tuple[str, str, int]]:
+    """Every (airline, flight type, month) a real flight can have: 23 x 2 x 12 = 552."""
+    return list(product(AIRLINES, FLIGHT_TYPES, MONTHS))
+
+
 def valid_combinations() -> list[list[int]]:
-    """Every input a real flight can produce: 23 airlines x 2 types x 12 months = 552 vectors."""
-    return [encode(*combo) for combo in product(AIRLINES, FLIGHT_TYPES, MONTHS)]
+    """The 552 valid flights as input vectors, in valid_flights() order."""
+    return [encode(*flight) for flight in valid_flights()]

@@ -11,8 +11,9 @@ from typing import Any
 
 import msgspec
 
-from predictor.backends import Model
+from predictor.classifier import LogisticModel
 from predictor.errors import ApiError, not_ready
+from predictor.features import is_flight
 from predictor.schemas import Predictions, PredictRequest, batch_request_type, describe_validation_error
 from predictor.state import ServiceState
 from predictor.telemetry.runtime import Telemetry
@@ -93,7 +94,7 @@ def prediction_endpoints(
 ) -> dict[str, JsonEndpoint]:
     """The two prediction routes by path, answering from the state's verified model."""
 
-    def current_model() -> Model:
+    def current_model() -> LogisticModel:
         if state.loaded is None:  # while draining, requests already here are still answered
             raise not_ready()
         return state.loaded.model
@@ -103,15 +104,20 @@ def prediction_endpoints(
         with telemetry.inference(scope, model, 1):
             label = model.predict_one(request.array)
         telemetry.predicted(label)
+        telemetry.inputs(*((1, 0) if is_flight(request.array) else (0, 1)))
         return SINGLE_ANSWERS[label]
 
     def batch(request: Any, scope: Scope) -> bytes:
         model = current_model()
-        with telemetry.inference(scope, model, len(request.arrays)):
-            labels = model.predict(request.arrays)
+        rows = request.arrays
+        with telemetry.inference(scope, model, len(rows)):
+            labels = model.predict(rows)
+            answer = Predictions(labels, [model.probability(row) for row in rows]) if request.probabilidades else None
         for label in (0, 1):
             telemetry.predicted(label, labels.count(label))
-        return msgspec.json.encode(Predictions(labels))
+        flights = sum(map(is_flight, rows))
+        telemetry.inputs(flights, len(rows) - flights)
+        return msgspec.json.encode(answer or Predictions(labels))
 
     return {
         "/api": JsonEndpoint(msgspec.json.Decoder(PredictRequest), single, max_body_bytes),

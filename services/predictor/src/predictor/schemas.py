@@ -27,10 +27,11 @@ class PredictRequest(msgspec.Struct, forbid_unknown_fields=True):
     array: FeatureVector
 
 
-class Predictions(msgspec.Struct):
-    """One 0/1 prediction per input row: 1 means departure more than 15 minutes late."""
+class Predictions(msgspec.Struct, omit_defaults=True):
+    """One 0/1 prediction per input row (1: departure more than 15 minutes late), and P(delay) on request."""
 
     predicciones: list[int]
+    probabilidades: list[float] | msgspec.UnsetType = msgspec.UNSET
 
 
 class ErrorBody(msgspec.Struct, omit_defaults=False):
@@ -42,9 +43,11 @@ class ErrorBody(msgspec.Struct, omit_defaults=False):
 
 
 def batch_request_type(max_rows: int) -> type[msgspec.Struct]:
-    """POST /api/batch's body: {"arrays": [vector, ...]} with 1..max_rows rows."""
+    """POST /api/batch's body: {"arrays": [vector, ...]} with 1..max_rows rows; "probabilidades": true
+    adds each row's probability of delay to the answer."""
     rows = Annotated[list[FeatureVector], msgspec.Meta(min_length=1, max_length=max_rows)]
-    return msgspec.defstruct("BatchRequest", [("arrays", rows)], forbid_unknown_fields=True)
+    fields = [("arrays", rows), ("probabilidades", bool, False)]
+    return msgspec.defstruct("BatchRequest", fields, forbid_unknown_fields=True)
 
 
 def describe_validation_error(error: msgspec.ValidationError) -> tuple[str, str]:

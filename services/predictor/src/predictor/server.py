@@ -6,7 +6,7 @@ from pathlib import Path
 
 import uvicorn
 
-from predictor.backends import load_model
+from predictor.loading import load_model
 from predictor.logs import log_config
 from predictor.settings import Settings
 

@@ -2,7 +2,7 @@
 
 from dataclasses import dataclass
 
-from predictor.backends import LoadedModel
+from predictor.loading import LoadedModel
 
 
 @dataclass

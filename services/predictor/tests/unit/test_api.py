@@ -134,12 +134,41 @@ def test_health_endpoints(client):
     assert ready.json()["status"] == "ready"
 
 
-def test_model_metadata_comes_from_the_manifest(client):
+def test_model_metadata_shows_the_challenge_pickle_and_its_proof(client):
     metadata = client.get("/model").json()
-    assert metadata["backend"] == "weights"
+    assert metadata["source"]["sha256"].startswith("b7d53794")
+    assert metadata["source"]["sklearn_version"] == "1.1.2"
+    assert metadata["holdout"]["matches_notebook"] is True
+    assert metadata["holdout"]["confusion_matrix"] == [[10958, 7445], [1477, 2628]]
+    assert metadata["sklearn_parity"]["label_mismatches"] == 0
     assert metadata["feature_names"] == list(FEATURE_NAMES)
-    assert metadata["parity"]["mismatches"] == 0
+    assert "self_check" not in metadata
     assert metadata["version"] == client.get("/health/ready").json()["model_version"]
+
+
+def test_probabilities_on_request_equal_scikit_learns_on_the_flights_and_the_team_test_set(client):
+    import numpy as np
+
+    from predictor.pickle_import import import_file
+    from predictor.pipeline.data import CHALLENGE_DATA, read_split
+    from predictor.pipeline.evidence import sklearn_estimator
+
+    source = client.get("/model").json()["source"]
+    team, _ = sklearn_estimator(import_file(CHALLENGE_DATA / source["file"], source["sha256"]).attributes)
+    rows = valid_combinations() + read_split(CHALLENGE_DATA, "test").rows
+    labels, probabilities = [], []
+    for start in range(0, len(rows), 1000):
+        answer = client.post("/api/batch", json={"arrays": rows[start : start + 1000], "probabilidades": True})
+        labels += answer.json()["predicciones"]
+        probabilities += answer.json()["probabilidades"]
+    matrix = np.array(rows, dtype=np.float64)
+    assert labels == team.predict(matrix).tolist()
+    assert np.abs(np.array(probabilities) - team.predict_proba(matrix)[:, 1]).max() < 1e-12
+
+
+def test_without_the_flag_the_batch_answer_has_no_probabilities(client):
+    answer = client.post("/api/batch", json={"arrays": [list(CHALLENGE_EXAMPLE)]})
+    assert answer.content == b'{"predicciones":[0]}'
 
 
 def test_openapi_documents_every_feature_in_order_with_bounds(client):

@@ -5,7 +5,7 @@ import json
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from predictor.backends import load_model
+from predictor.loading import load_model
 
 MODEL = load_model().model
 JSON_HEADERS = {"content-type": "application/json"}

@@ -2,7 +2,7 @@ import os
 import signal
 
 from predictor.app import _drain_on_sigterm
-from predictor.backends import load_model
+from predictor.loading import load_model
 from predictor.state import ServiceState
 
 

@@ -89,7 +89,7 @@ def test_sampled_request_has_a_server_span_and_an_inference_child():
     assert server.attributes["http.request.method"] == "POST"
     assert server.attributes["http.response.status_code"] == 200
     assert predict.parent.span_id == server.context.span_id
-    assert predict.attributes["predictor.model.version"].startswith("scl-lr-")
+    assert predict.attributes["predictor.model.version"].startswith("challenge-")
     assert predict.attributes["predictor.rows"] == 1
     assert server.resource.attributes["service.name"] == "predictor"
 

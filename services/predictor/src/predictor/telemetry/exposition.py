@@ -4,7 +4,7 @@ import os
 from itertools import accumulate
 from pathlib import Path
 
-from predictor.telemetry.metrics import BOUNDS, COUNTERS, DURATION, MODEL_INFO, MetricsStore
+from predictor.telemetry.metrics import BOUNDS, COUNTERS, DURATION, GAUGES, MODEL_INFO, MetricsStore
 
 CONTENT_TYPE = "text/plain; version=0.0.4; charset=utf-8"
 _TICKS = os.sysconf("SC_CLK_TCK")
@@ -36,6 +36,9 @@ def render(store: MetricsStore) -> str:
             f"# TYPE {MODEL_INFO} gauge",
             f"{MODEL_INFO}{{{labels}}} 1",
         ]
+    for name, help_text in GAUGES.items():
+        lines += [f"# HELP {name} {help_text}", f"# TYPE {name} gauge"]
+        lines += [f"{series} {value!r}" for series, value in sorted(store.gauges.items()) if series.startswith(name)]
     lines += _process_lines(store.worker_pids())
     return "\n".join(lines) + "\n"
 

@@ -17,9 +17,15 @@ import msgspec
 BOUNDS = (0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.075, 0.1, 0.25, 0.5, 0.75, 1.0, 2.5, 5.0, 7.5, 10.0)
 DURATION = "http_server_request_duration_seconds"
 MODEL_INFO = "predictor_model_info"
+# Gauges set once from the manifest: what the model's predictions should look like.
+GAUGES = {
+    "predictor_model_delay_share_band": "Lowest and highest monthly share of 2017 flights the model predicts delayed.",
+    "predictor_model_holdout_delay_share": "Share of the holdout flights the model predicts delayed.",
+}
 # Counters by name, with their help text; a series is a name plus its {labels}.
 COUNTERS = {
     "predictor_predictions_total": "Predictions served, by predicted class and model version.",
+    "predictor_inputs_total": "Rows predicted, by input domain: one_hot (a possible flight) or off_domain.",
     "predictor_auth_rejections_total": "Requests refused by in-app authorization, by status.",
     "predictor_auth_jwks_refresh_failures_total": "Failed JWKS fetches (verification went on with cached keys).",
 }
@@ -53,6 +59,7 @@ class MetricsStore:
         self.durations: dict[tuple[str, str, int], Histogram] = {}
         self.counters: dict[str, int] = {}
         self.model_info: dict[str, str] = {}
+        self.gauges: dict[str, float] = {}  # 'name{labels}' -> value
         self.share_dir = share_dir
         self.pid = os.getpid()
 

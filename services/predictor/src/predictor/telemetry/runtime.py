@@ -8,7 +8,7 @@ from typing import Any
 from opentelemetry.sdk.trace.export import SpanExporter
 
 from predictor import __version__
-from predictor.backends import LoadedModel
+from predictor.loading import LoadedModel
 from predictor.settings import Settings
 from predictor.telemetry.exposition import label_value
 from predictor.telemetry.metrics import MetricsStore
@@ -17,6 +17,8 @@ from predictor.telemetry.tracing import Sampler, tracer_provider
 
 PUBLISH_SECONDS = 1.0
 NOTHING = contextlib.nullcontext()
+ONE_HOT = 'predictor_inputs_total{domain="one_hot"}'
+OFF_DOMAIN = 'predictor_inputs_total{domain="off_domain"}'
 
 
 class Telemetry:
@@ -44,16 +46,23 @@ class Telemetry:
         return TelemetryMiddleware(app, self.store, routes, lane_routes, self.sampler, self.tracer)
 
     def model_loaded(self, loaded: LoadedModel) -> None:
-        version = label_value(loaded.model.version)
+        manifest = loaded.manifest
+        version = label_value(manifest.version)
         self.prediction_series = tuple(
             f'predictor_predictions_total{{predicted_class="{label}",model_version="{version}"}}' for label in (0, 1)
         )
         self.store.model_info = {
-            "model_version": loaded.model.version,
-            "model_sha256": loaded.sha256,
-            "backend": loaded.backend,
-            "sklearn_version": loaded.manifest.sklearn_version if loaded.manifest else "unknown",
+            "model_version": manifest.version,
+            "source_sha256": manifest.source.sha256,
+            "sklearn_version": manifest.source.sklearn_version,
         }
+        if manifest.delay_share_band:
+            for bound, share in zip(("lower", "upper"), manifest.delay_share_band, strict=True):
+                series = f'predictor_model_delay_share_band{{bound="{bound}",model_version="{version}"}}'
+                self.store.gauges[series] = share
+        if manifest.holdout:
+            series = f'predictor_model_holdout_delay_share{{model_version="{version}"}}'
+            self.store.gauges[series] = manifest.holdout.predicted_delay_share
 
     def inference(self, scope: dict, model: Any, rows: int) -> contextlib.AbstractContextManager:
         """A child span around the model call when this request is traced; otherwise nothing."""
@@ -65,6 +74,15 @@ class Telemetry:
     def predicted(self, label: int, count: int = 1) -> None:
         if self.enabled and count:
             self.store.count(self.prediction_series[label], count)
+
+    def inputs(self, flights: int, off_domain: int) -> None:
+        """Count rows by input domain: a possible flight (one-hot) or any other 0/1 vector."""
+        if not self.enabled:
+            return
+        if flights:
+            self.store.count(ONE_HOT, flights)
+        if off_domain:
+            self.store.count(OFF_DOMAIN, off_domain)
 
     async def publish_forever(self) -> None:
         """Share this worker's counts with the others, once a second, until cancelled."""

@@ -1,10 +1,17 @@
+"""The challenge's data files are what provenance.json says, and they read as the model needs."""
+
 import csv
+import gzip
+import json
 from pathlib import Path
 
 import pytest
 
-from predictor.training.flights import COLUMNS, FlightsDataError, read_flights
+from predictor.features import N_FEATURES, is_flight
+from predictor.pipeline.data import CHALLENGE_DATA, DATASET, DataError, content_sha256, read_flights, read_split
 
+with gzip.open(CHALLENGE_DATA / DATASET, "rt", encoding="utf-8") as header:
+    COLUMNS = next(csv.reader(header))
 ROW = dict.fromkeys(COLUMNS, "x")
 
 
@@ -31,12 +38,10 @@ def test_reads_the_real_schema_and_labels_delays_over_15_minutes(tmp_path):
         ],
     )
     flights = read_flights(path)
-    assert flights.delayed == [False, True, True, False]
+    assert flights.delayed == [0, 1, 1, 0]
     assert flights.airline == ["Grupo LATAM", "Sky Airline", "Iberia", "Grupo LATAM"]
     assert flights.month == [1, 1, 12, 3]
-    matrix = flights.features()
-    assert matrix.shape == (4, 37)
-    assert matrix.sum(axis=1).tolist() == [3, 3, 3, 3]
+    assert all(len(row) == N_FEATURES and is_flight(row) for row in flights.rows())
 
 
 @pytest.mark.parametrize(
@@ -50,16 +55,39 @@ def test_reads_the_real_schema_and_labels_delays_over_15_minutes(tmp_path):
 )
 def test_bad_rows_are_reported_with_file_and_line(tmp_path, row, message):
     path = write_csv(tmp_path / "bad.csv", [row])
-    with pytest.raises(FlightsDataError, match=message):
+    with pytest.raises(DataError, match=message):
         read_flights(path)
 
 
 def test_missing_columns_are_named(tmp_path):
     path = write_csv(tmp_path / "short.csv", [ROW], columns=("Fecha-I", "OPERA"))
-    with pytest.raises(FlightsDataError, match="missing columns Fecha-O, MES, TIPOVUELO"):
+    with pytest.raises(DataError, match="missing columns Fecha-O, MES, TIPOVUELO"):
         read_flights(path)
 
 
 def test_an_empty_file_is_refused(tmp_path):
-    with pytest.raises(FlightsDataError, match="no flights"):
+    with pytest.raises(DataError, match="no flights"):
         read_flights(write_csv(tmp_path / "empty.csv", []))
+
+
+@pytest.mark.parametrize("name", json.loads((CHALLENGE_DATA / "provenance.json").read_text())["files"])
+def test_every_committed_file_is_the_one_provenance_records(name):
+    recorded = json.loads((CHALLENGE_DATA / "provenance.json").read_text())["files"][name]
+    assert content_sha256(CHALLENGE_DATA / name) == recorded["content_sha256"]
+    assert len(recorded["commit"]) == 40
+
+
+def test_the_real_dataset_has_the_documented_shape():
+    flights = read_flights(CHALLENGE_DATA / DATASET)
+    assert len(flights.delayed) == 68_206
+    assert sum(flights.delayed) == 12_614  # 18.49% left more than 15 minutes late
+    assert len(set(flights.airline)) == 23
+    assert {kind: flights.flight_type.count(kind) for kind in "IN"} == {"I": 31_240, "N": 36_966}
+
+
+@pytest.mark.parametrize(("name", "rows"), [("train", 45_698), ("test", 22_508)])
+def test_the_team_splits_are_one_hot_flights(name, rows):
+    split = read_split(CHALLENGE_DATA, name)
+    assert len(split.rows) == len(split.labels) == rows
+    assert set(split.labels) == {0, 1}
+    assert all(is_flight(row) for row in split.rows)  # every row has exactly three ones
