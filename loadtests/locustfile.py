@@ -1,4 +1,4 @@
-"""Realistic traffic for the predictor: mostly single flights, some batches, a few bad requests.
+"""Realistic traffic for the predictor: mostly single flights (one-hot and by name), some batches, a few bad requests.
 
 Every response is checked for meaning: a 200 must carry one 0/1 prediction per row sent, and a
 malformed request passes only when it is refused with a 4xx and a JSON error body. Run settings
@@ -10,7 +10,9 @@ import random
 
 from harness.payloads import (
     BATCH_SIZES,
+    FEATURES,
     batch_body,
+    flights_body,
     malformed_requests,
     single_body,
     valid_vectors,
@@ -23,16 +25,17 @@ SINGLES = [single_body(v) for v in VECTORS]
 # Batch bodies are built once: encoding 100 rows per request would cost Locust more CPU than
 # the server spends answering them.
 BATCHES = [(rows, batch_body(RNG.choices(VECTORS, k=rows))) for rows in BATCH_SIZES for _ in range(16)]
+BY_NAME = [flights_body([flight]) for flight in FEATURES.valid_flights()]
 MALFORMED = malformed_requests()
 TOKEN = os.environ.get("LOADTEST_BEARER_TOKEN") or os.environ.get("ID_TOKEN")
 
 
-def check_predictions(resp, rows: int) -> None:
+def check_predictions(resp, rows: int, key: str = "predicciones") -> None:
     """Fail the sample unless it is a 200 whose body holds `rows` predictions, each 0 or 1."""
     if resp.status_code != 200:
         resp.failure(f"status {resp.status_code}")
         return
-    predictions = (resp.js or {}).get("predicciones")
+    predictions = (resp.js or {}).get(key)
     if not isinstance(predictions, list) or len(predictions) != rows:
         resp.failure("wrong number of predictions")
     elif any(p not in (0, 1) for p in predictions):
@@ -68,10 +71,15 @@ class PredictorUser(FastHttpUser):
             headers["Authorization"] = f"Bearer {TOKEN}"
         return self.rest("POST", path, data=body, headers=headers, name=name)
 
-    @task(90)
+    @task(80)
     def single(self) -> None:
         with self.post("/api", RNG.choice(SINGLES), "/api") as resp:
             check_predictions(resp, 1)
+
+    @task(10)
+    def by_name(self) -> None:
+        with self.post("/predict", RNG.choice(BY_NAME), "/predict") as resp:
+            check_predictions(resp, 1, key="predict")
 
     @task(8)
     def batch(self) -> None:

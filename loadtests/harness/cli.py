@@ -96,7 +96,7 @@ def _methodology(url: str, workers: int | None, commands: dict[str, str], args) 
         lines.append(
             f"Mixed traffic (Locust FastHttpUser): {args.users} users paced at {args.user_rps:g} "
             f"req/s each for {args.mix_duration:g} s, with the traffic mix of `locustfile.py`: single "
-            "flights, batches, and malformed requests that must get a 4xx JSON error."
+            "flights (one-hot and by name), batches, and malformed requests that must get a 4xx JSON error."
         )
     if "open" in commands:
         lines.append(

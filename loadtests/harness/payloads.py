@@ -1,27 +1,18 @@
 """Request bodies for every load generator, so Locust, wrk and the open-loop run send the same traffic.
 
-The feature layout is read from the bundled model manifest, the one source of the feature order:
-23 airline (OPERA_*) columns, then TIPOVUELO_I/N, then MES_1..12. A real flight sets exactly one
-column per group, which gives 23 * 2 * 12 = 552 valid vectors.
+The flights and their encoding come from the service itself: the feature space is read from the
+bundled model's manifest, the one record of the feature order, and encoded by predictor.features.
+A real flight sets exactly one column per group, which gives 23 * 2 * 12 = 552 valid vectors.
 """
 
-import itertools
 import json
 from dataclasses import dataclass
-from pathlib import Path
 
-MANIFEST = Path(__file__).resolve().parents[2] / "services/predictor/src/predictor/model/manifest.json"
+from predictor.artifacts import BUNDLED_DIR, read_manifest
+from predictor.features import AIRLINE, CHALLENGE_EXAMPLE, FLIGHT_TYPE, MONTH, FeatureSpace
 
-
-def feature_groups(names: list[str]) -> tuple[int, ...]:
-    """Sizes of the runs of consecutive one-hot columns sharing a prefix (OPERA_, TIPOVUELO_...)."""
-    prefixes = [name.split("_", 1)[0] for name in names]
-    return tuple(len(list(run)) for _, run in itertools.groupby(prefixes))
-
-
-GROUP_SIZES = feature_groups(json.loads(MANIFEST.read_text())["feature_names"])
-N_FEATURES = sum(GROUP_SIZES)
-CHALLENGE_VECTOR = (0,) * 12 + (1,) + (0,) * 10 + (1, 0, 0, 1, 0, 0, 1, 0, 0, 1, 0, 0, 0, 0)
+FEATURES = FeatureSpace.from_names(read_manifest(BUNDLED_DIR).feature_names)
+CHALLENGE_VECTOR = CHALLENGE_EXAMPLE
 BATCH_SIZES = (2, 8, 32, 100)
 
 
@@ -31,13 +22,12 @@ def _dumps(document: object) -> bytes:
 
 def valid_vectors() -> list[tuple[int, ...]]:
     """Every one-hot combination of airline, flight type and month, in a fixed order."""
-    vectors = []
-    for hot in itertools.product(*(range(size) for size in GROUP_SIZES)):
-        vector = []
-        for size, index in zip(GROUP_SIZES, hot, strict=True):
-            vector += [int(i == index) for i in range(size)]
-        vectors.append(tuple(vector))
-    return vectors
+    return [tuple(row) for row in FEATURES.valid_combinations()]
+
+
+def flights_body(flights: list[tuple[str, str, int]]) -> bytes:
+    """POST /predict's shape: {"flights": [{"OPERA": ..., "TIPOVUELO": ..., "MES": ...}, ...]}."""
+    return _dumps({"flights": [{AIRLINE: a, FLIGHT_TYPE: t, MONTH: m} for a, t, m in flights]})
 
 
 def single_body(vector: tuple[int, ...]) -> bytes:

@@ -6,13 +6,13 @@ from harness import payloads
 
 
 def test_layout_comes_from_the_manifest():
-    assert payloads.GROUP_SIZES == (23, 2, 12)
-    assert payloads.N_FEATURES == 37
+    assert (len(payloads.FEATURES.airlines), len(payloads.FEATURES.flight_types)) == (23, 2)
+    assert len(payloads.FEATURES.names) == 37
 
 
-def test_feature_groups_splits_runs_of_prefixes():
-    names = ["OPERA_A", "OPERA_B", "TIPOVUELO_I", "TIPOVUELO_N", "MES_1"]
-    assert payloads.feature_groups(names) == (2, 2, 1)
+def test_flights_body_names_each_flight():
+    body = json.loads(payloads.flights_body([("Iberia", "I", 7)]))
+    assert body == {"flights": [{"OPERA": "Iberia", "TIPOVUELO": "I", "MES": 7}]}
 
 
 def test_valid_vectors_are_the_552_one_hot_flights():

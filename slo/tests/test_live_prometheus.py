@@ -206,9 +206,9 @@ def test_availability_sli_equals_the_non_5xx_share_the_load_generator_saw(promet
     counters = _vector(
         prometheus,
         'sum(http_server_request_duration_seconds_count{job="predictor",http_request_method="POST",'
-        'http_route=~"/api|/api/batch",http_response_status_code!~"5.."}) / sum('
+        'http_route=~"/api|/api/batch|/predict",http_response_status_code!~"5.."}) / sum('
         'http_server_request_duration_seconds_count{job="predictor",http_request_method="POST",'
-        'http_route=~"/api|/api/batch"})',
+        'http_route=~"/api|/api/batch|/predict"})',
     )
     assert float(counters[0]["value"][1]) == pytest.approx(expected, rel=1e-12)
 

@@ -12,15 +12,15 @@ import pytest
 from litestar import Litestar, post
 
 from predictor.app import create_app
-from predictor.features import CHALLENGE_EXAMPLE, valid_combinations
+from predictor.features import CHALLENGE_EXAMPLE, TEAM
 from predictor.loading import load_model
 from predictor.schemas import Predictions, PredictRequest
 from predictor.settings import load_settings
 
 REQUESTS = 2000
 SINGLE = json.dumps({"array": list(CHALLENGE_EXAMPLE)}).encode()
-BATCH = json.dumps({"arrays": valid_combinations()[:500]}).encode()
-BATCH_WITH_PROBABILITIES = json.dumps({"arrays": valid_combinations()[:500], "probabilidades": True}).encode()
+BATCH = json.dumps({"arrays": TEAM.valid_combinations()[:500]}).encode()
+BATCH_WITH_PROBABILITIES = json.dumps({"arrays": TEAM.valid_combinations()[:500], "probabilidades": True}).encode()
 
 
 def typed_litestar_app() -> Litestar:

@@ -55,14 +55,13 @@ def create_app(settings: Settings | None = None, telemetry: Telemetry | None = N
     settings = settings or load_settings()
     telemetry = telemetry or Telemetry(settings)
     authorization = Authorization(settings)
-    state = ServiceState()
+    state = ServiceState(load_model(Path(settings.model_path) if settings.model_path else None, settings.model_sha256))
+    telemetry.model_loaded(state.loaded)
 
     @asynccontextmanager
     async def lifespan(_: Litestar) -> AsyncIterator[None]:
-        model_path = Path(settings.model_path) if settings.model_path else None
-        state.loaded = load_model(model_path, settings.model_sha256)
-        telemetry.model_loaded(state.loaded)
         await authorization.load_keys()
+        state.started = True
         log.info("model %s ready (from %s)", state.loaded.model.version, state.loaded.manifest.source.file)
         _drain_on_sigterm(state)
         background = [
@@ -85,10 +84,15 @@ def create_app(settings: Settings | None = None, telemetry: Telemetry | None = N
             raise not_ready()
         return {"status": "ready", "model_version": state.loaded.model.version}
 
+    @get("/health", sync_to_thread=False)
+    def health() -> dict[str, str]:
+        """Readiness in the shape other answers on this data use ({"status": "OK"})."""
+        if not state.ready:
+            raise not_ready()
+        return {"status": "OK"}
+
     @get("/model", sync_to_thread=False)
     def model() -> dict[str, Any]:
-        if state.loaded is None:
-            raise not_ready()
         return _model_metadata(state)
 
     @get("/metrics", sync_to_thread=False)
@@ -96,25 +100,20 @@ def create_app(settings: Settings | None = None, telemetry: Telemetry | None = N
         text = render(telemetry.store) if telemetry.enabled else "# telemetry is off (OTEL_SDK_DISABLED=true)\n"
         return Response(text, media_type=CONTENT_TYPE)
 
-    schema_cache: dict[str, Any] = {}
+    document = openapi_document(state.loaded, settings.max_batch_rows)
 
     @get(["/schema", "/schema/openapi.json"], sync_to_thread=False)
     def schema() -> dict[str, Any]:
-        if not schema_cache:
-            if state.loaded is None:
-                raise not_ready()
-            manifest = state.loaded.manifest
-            schema_cache.update(openapi_document(manifest.feature_names, settings.max_batch_rows, manifest.version))
-        return schema_cache
+        return document
 
     litestar = Litestar(
-        route_handlers=[live, ready, model, metrics, schema],
+        route_handlers=[live, ready, health, model, metrics, schema],
         lifespan=[lifespan],
         exception_handlers={ApiError: _api_error, HTTPException: _http_error},
         openapi_config=None,
         request_max_body_size=settings.max_body_bytes,
     )
-    endpoints = prediction_endpoints(state, telemetry, settings.max_body_bytes, settings.max_batch_rows)
+    endpoints = prediction_endpoints(state.loaded, telemetry, settings.max_body_bytes, settings.max_batch_rows)
     lane = PredictionLane(litestar, endpoints)
     guarded = authorization.wrap(lane, set(endpoints), telemetry.store)
     return telemetry.wrap(guarded, routes=lane.routes, lane_routes=set(endpoints))

@@ -71,7 +71,7 @@ class SklearnParity(msgspec.Struct, forbid_unknown_fields=True):
 class SelfCheck(msgspec.Struct, forbid_unknown_fields=True):
     """Predictions recorded at import time; the service recomputes them before it is ready."""
 
-    valid_flights: str  # "0"/"1" for each of the 552 flights, in features.valid_combinations() order
+    valid_flights: str  # "0"/"1" for each of the 552 flights, in FeatureSpace.valid_flights() order
     challenge_example: int
 
 

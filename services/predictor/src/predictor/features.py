@@ -1,77 +1,95 @@
-"""The 37 one-hot model inputs, in the order the data science team's model expects.
+"""The model's 37 one-hot inputs: which flight each column stands for, and how to encode one.
 
 The team one-hot encoded three columns of the 2017 SCL flights data with pandas' get_dummies,
 which sorts categories, and concatenated them: OPERA (airline), TIPOVUELO (flight type), MES
-(month). Training writes this order into the model manifest; serving reads it from there.
+(month). A pickle does not record these names, so TEAM_COLUMNS states the team's order once for
+the import, which writes it into the manifest; serving builds its FeatureSpace from the manifest.
 """
 
+from dataclasses import dataclass
 from itertools import product
 
-AIRLINES = (
-    "Aerolineas Argentinas",
-    "Aeromexico",
-    "Air Canada",
-    "Air France",
-    "Alitalia",
-    "American Airlines",
-    "Austral",
-    "Avianca",
-    "British Airways",
-    "Copa Air",
-    "Delta Air",
-    "Gol Trans",
-    "Grupo LATAM",
-    "Iberia",
-    "JetSmart SPA",
-    "K.L.M.",
-    "Lacsa",
-    "Latin American Wings",
-    "Oceanair Linhas Aereas",
-    "Plus Ultra Lineas Aereas",
-    "Qantas Airways",
-    "Sky Airline",
-    "United Airlines",
-)
-FLIGHT_TYPES = ("I", "N")  # international, national
-MONTHS = tuple(range(1, 13))
+AIRLINE, FLIGHT_TYPE, MONTH = "OPERA", "TIPOVUELO", "MES"
 
-FEATURE_NAMES = (
-    *(f"OPERA_{airline}" for airline in AIRLINES),
-    *(f"TIPOVUELO_{kind}" for kind in FLIGHT_TYPES),
-    *(f"MES_{month}" for month in MONTHS),
-)
-N_FEATURES = len(FEATURE_NAMES)
+TEAM_COLUMNS = (
+    *(
+        f"{AIRLINE}_{airline}"
+        for airline in (
+            "Aerolineas Argentinas", "Aeromexico", "Air Canada", "Air France", "Alitalia", "American Airlines",
+            "Austral", "Avianca", "British Airways", "Copa Air", "Delta Air", "Gol Trans", "Grupo LATAM", "Iberia",
+            "JetSmart SPA", "K.L.M.", "Lacsa", "Latin American Wings", "Oceanair Linhas Aereas",
+            "Plus Ultra Lineas Aereas", "Qantas Airways", "Sky Airline", "United Airlines",
+        )
+    ),
+    f"{FLIGHT_TYPE}_I",  # international
+    f"{FLIGHT_TYPE}_N",  # national
+    *(f"{MONTH}_{month}" for month in range(1, 13)),
+)  # fmt: skip
+N_FEATURES = len(TEAM_COLUMNS)
 
 # The example request of the challenge (seed/challenge.md); it must always be answered with 200.
+# It sets Grupo LATAM, TIPOVUELO_I and three months, so no real flight produces it.
 CHALLENGE_EXAMPLE = (
     0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
     1, 0, 0, 1, 0, 0, 1, 0, 0, 1, 0, 0, 0, 0,
 )  # fmt: skip
 
 
-_TYPES_AT = len(AIRLINES)
-_MONTHS_AT = _TYPES_AT + len(FLIGHT_TYPES)
+class ColumnsError(ValueError):
+    """Feature names that are not OPERA_*, then TIPOVUELO_*, then MES_* columns."""
 
 
-def is_flight(row: list[int]) -> bool:
-    """Exactly one airline, one flight type and one month set: a vector a real flight can produce."""
-    return row[:_TYPES_AT].count(1) == 1 and row[_TYPES_AT:_MONTHS_AT].count(1) == 1 and row[_MONTHS_AT:].count(1) == 1
+@dataclass(frozen=True)
+class FeatureSpace:
+    """Columns named `<group>_<value>`, grouped airline, flight type, month, in that order."""
+
+    names: tuple[str, ...]
+    airlines: tuple[str, ...]
+    flight_types: tuple[str, ...]
+    months: tuple[int, ...]
+
+    @classmethod
+    def from_names(cls, names: list[str] | tuple[str, ...]) -> "FeatureSpace":
+        groups: dict[str, list[str]] = {AIRLINE: [], FLIGHT_TYPE: [], MONTH: []}
+        for name in names:
+            group, _, value = name.partition("_")
+            if group not in groups or not value:
+                raise ColumnsError(f"feature {name!r} is not an {AIRLINE}_, {FLIGHT_TYPE}_ or {MONTH}_ column")
+            groups[group].append(value)
+        airlines, kinds, months = groups.values()
+        space = cls(tuple(names), tuple(airlines), tuple(kinds), tuple(int(m) for m in months if m.isdigit()))
+        if space.names != space._names():
+            raise ColumnsError(f"features must be grouped {AIRLINE}, {FLIGHT_TYPE}, {MONTH}, each month a number")
+        return space
+
+    def _names(self) -> tuple[str, ...]:
+        return (
+            *(f"{AIRLINE}_{a}" for a in self.airlines),
+            *(f"{FLIGHT_TYPE}_{k}" for k in self.flight_types),
+            *(f"{MONTH}_{m}" for m in self.months),
+        )
+
+    def encode(self, airline: str, flight_type: str, month: int) -> list[int]:
+        """One flight as the model's 0/1 input vector (ValueError for a value the model does not know)."""
+        row = [0] * len(self.names)
+        row[self.airlines.index(airline)] = 1
+        row[len(self.airlines) + self.flight_types.index(flight_type)] = 1
+        row[len(self.airlines) + len(self.flight_types) + self.months.index(month)] = 1
+        return row
+
+    def is_flight(self, row: list[int]) -> bool:
+        """Exactly one airline, one flight type and one month set: a vector a real flight can produce."""
+        types_at = len(self.airlines)
+        months_at = types_at + len(self.flight_types)
+        return row[:types_at].count(1) == 1 and row[types_at:months_at].count(1) == 1 and row[months_at:].count(1) == 1
+
+    def valid_flights(self) -> list[tuple[str, str, int]]:
+        """Every (airline, flight type, month) a real flight can have: 23 x 2 x 12 = 552."""
+        return list(product(self.airlines, self.flight_types, self.months))
+
+    def valid_combinations(self) -> list[list[int]]:
+        """The valid flights as input vectors, in valid_flights() order."""
+        return [self.encode(*flight) for flight in self.valid_flights()]
 
 
-def encode(airline: str, flight_type: str, month: int) -> list[int]:
-    """One flight as the model's 0/1 input vector."""
-    row = [0] * N_FEATURES
-    row[AIRLINES.index(airline)] = 1
-    row[len(AIRLINES) + FLIGHT_TYPES.index(flight_type)] = 1
-    row[len(AIRLINES) + len(FLIGHT_TYPES) + MONTHS.index(month)] = 1
-    return row
-
-
-def valid_flights() -> list[tuple[str, str, int]]:
-    """Every (airline, flight type, month) a real flight can have: 23 x 2 x 12 = 552."""
-    return list(product(AIRLINES, FLIGHT_TYPES, MONTHS))
-
-
-def valid_combinations() -> list[list[int]]:
-    """The 552 valid flights as input vectors, in valid_flights() order."""
-    return [encode(*flight) for flight in valid_flights()]
+TEAM = FeatureSpace.from_names(TEAM_COLUMNS)

@@ -14,7 +14,7 @@ import msgspec
 from predictor import artifacts
 from predictor.artifacts import BUNDLED_DIR, ArtifactError, Manifest, SelfCheck, read_manifest, read_weights
 from predictor.classifier import LogisticModel
-from predictor.features import CHALLENGE_EXAMPLE, valid_combinations, valid_flights
+from predictor.features import CHALLENGE_EXAMPLE, ColumnsError, FeatureSpace
 
 if TYPE_CHECKING:
     from predictor.pickle_import import ImportedModel
@@ -24,6 +24,7 @@ if TYPE_CHECKING:
 class LoadedModel:
     model: LogisticModel
     manifest: Manifest
+    features: FeatureSpace  # from the manifest's feature names: what each column means
 
 
 def load_model(
@@ -35,8 +36,9 @@ def load_model(
         model = LogisticModel.from_weights(manifest.version, read_weights(model_dir, manifest))
         if manifest.self_check is None:
             raise ArtifactError(f"{model_dir}: the manifest records no self-check predictions")
-        check(model, manifest.self_check)
-        return LoadedModel(model, manifest)
+        features = _features(manifest)
+        check(model, features, manifest.self_check)
+        return LoadedModel(model, manifest, features)
     if not pickle_sha256:
         raise ArtifactError("MODEL_PATH needs MODEL_SHA256: a pickle is only imported when its hash is pinned")
     from predictor.pickle_import import import_file  # fickling loads only when a pickle is given
@@ -49,33 +51,41 @@ def from_import(imported: "ImportedModel", name: str, file: str) -> LoadedModel:
     weights = imported.weights
     version = f"{name}-{imported.source.sha256[:12]}"
     model = LogisticModel.from_weights(version, weights)
+    features = FeatureSpace.from_names(weights.feature_names)
     manifest = Manifest(
         version=version,
         source=msgspec.structs.replace(imported.source, file=file),
         feature_names=weights.feature_names,
         weights_sha256=artifacts.sha256_of(artifacts.encode(weights)),
-        self_check=record(model),
+        self_check=record(model, features),
     )
-    return LoadedModel(model, manifest)
+    return LoadedModel(model, manifest, features)
 
 
-def record(model: LogisticModel) -> SelfCheck:
+def _features(manifest: Manifest) -> FeatureSpace:
+    try:
+        return FeatureSpace.from_names(manifest.feature_names)
+    except ColumnsError as error:
+        raise ArtifactError(f"model manifest: {error}") from None
+
+
+def record(model: LogisticModel, features: FeatureSpace) -> SelfCheck:
     return SelfCheck(
-        valid_flights="".join(map(str, model.predict(valid_combinations()))),
+        valid_flights="".join(map(str, model.predict(features.valid_combinations()))),
         challenge_example=model.predict_one(list(CHALLENGE_EXAMPLE)),
     )
 
 
-def check(model: LogisticModel, recorded: SelfCheck) -> None:
+def check(model: LogisticModel, features: FeatureSpace, recorded: SelfCheck) -> None:
     """Every one of the 552 flights, and the challenge's example, must be predicted as recorded."""
-    now = record(model)
+    now = record(model, features)
     if len(recorded.valid_flights) != len(now.valid_flights):
         raise ArtifactError(f"self-check failed: {len(recorded.valid_flights)} flights recorded, expected 552")
     flipped = [
         i for i, (was, is_) in enumerate(zip(recorded.valid_flights, now.valid_flights, strict=True)) if was != is_
     ]
     if flipped:
-        airline, kind, month = valid_flights()[flipped[0]]
+        airline, kind, month = features.valid_flights()[flipped[0]]
         raise ArtifactError(
             f"self-check failed: model {model.version} predicts {len(flipped)} of 552 flights differently "
             f"from the record, e.g. {airline} / {kind} / month {month}: recorded "

@@ -1,8 +1,8 @@
 """The OpenAPI 3.1 document, built from the msgspec types and the model's feature names.
 
 The prediction routes are not Litestar handlers (see prediction.py), so the document is ours:
-its request schemas come from the very types that decode requests, and each of the 37 features
-is described in position with its meaning and bounds.
+its request schemas come from the very types that decode requests, each of the 37 features is
+described in position with its meaning and bounds, and /predict lists the airlines the model knows.
 """
 
 from typing import Any
@@ -10,7 +10,15 @@ from typing import Any
 import msgspec
 
 from predictor.features import CHALLENGE_EXAMPLE
-from predictor.schemas import ErrorBody, Predictions, PredictRequest, batch_request_type
+from predictor.loading import LoadedModel
+from predictor.schemas import (
+    ErrorBody,
+    FlightPredictions,
+    Predictions,
+    PredictRequest,
+    batch_request_type,
+    flights_request_type,
+)
 
 REF = "#/components/schemas/{name}"
 
@@ -24,10 +32,12 @@ def feature_meaning(name: str) -> str:
     }.get(column, name)
 
 
-def openapi_document(feature_names: list[str], max_batch_rows: int, version: str) -> dict[str, Any]:
-    batch_type = batch_request_type(max_batch_rows)
-    (predict, batch, predictions, error), components = msgspec.json.schema_components(
-        [PredictRequest, batch_type, Predictions, ErrorBody], ref_template=REF
+def openapi_document(loaded: LoadedModel, max_batch_rows: int) -> dict[str, Any]:
+    feature_names, version = loaded.manifest.feature_names, loaded.manifest.version
+    types = [PredictRequest, batch_request_type(max_batch_rows), Predictions, ErrorBody]
+    types += [flights_request_type(loaded.features, max_batch_rows), FlightPredictions]
+    (predict, batch, predictions, error, flights, flight_predictions), components = msgspec.json.schema_components(
+        types, ref_template=REF
     )
     features = [
         {"title": f"{i}: {name}", "description": feature_meaning(name), "type": "integer", "minimum": 0, "maximum": 1}
@@ -36,6 +46,9 @@ def openapi_document(feature_names: list[str], max_batch_rows: int, version: str
     components["PredictRequest"]["properties"]["array"]["prefixItems"] = features
     components["PredictRequest"]["example"] = {"array": list(CHALLENGE_EXAMPLE)}
     components["BatchRequest"]["properties"]["arrays"]["items"]["prefixItems"] = features
+    components["FlightsRequest"]["example"] = {
+        "flights": [{"OPERA": "Aerolineas Argentinas", "TIPOVUELO": "N", "MES": 3}]
+    }
     client_errors = {
         "400": _error_response("Malformed JSON or an empty body", error),
         "413": _error_response("Body larger than MAX_BODY_BYTES", error),
@@ -58,6 +71,25 @@ def openapi_document(feature_names: list[str], max_batch_rows: int, version: str
             "/api/batch": {
                 "post": _operation(
                     "predictBatch", f"Predict up to {max_batch_rows} flights", batch, predictions, client_errors
+                )
+            },
+            "/predict": {
+                "post": _operation(
+                    "predictByName",
+                    f"Predict up to {max_batch_rows} flights given by airline, flight type and month",
+                    flights,
+                    flight_predictions,
+                    {
+                        "400": _error_response("Malformed JSON, or a value the model does not know", error),
+                        **{code: client_errors[code] for code in ("413", "415", "503")},
+                    },
+                )
+            },
+            "/health": {
+                "get": _plain(
+                    "health",
+                    "Ready, in the shape other answers on this data use",
+                    {"200": _status_response("OK"), "503": _error_response("Not ready", error)},
                 )
             },
             "/health/live": {"get": _plain("live", "The process is up", {"200": _status_response("Alive")})},

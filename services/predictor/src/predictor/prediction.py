@@ -1,7 +1,7 @@
-"""POST /api and POST /api/batch as lean ASGI endpoints: the service's hot path.
+"""POST /api, /api/batch and /predict as lean ASGI endpoints: the service's hot path.
 
 Litestar's typed handlers cost about 2x the time of the whole prediction (see
-docs/decisions/0001-litestar-msgspec-and-a-lean-prediction-lane.md), so these two routes read
+docs/decisions/0001-litestar-msgspec-and-a-lean-prediction-lane.md), so these routes read
 the body, decode it strictly with msgspec, predict and answer without the framework's
 per-request machinery. Everything else (health, model, metrics, schema) is plain Litestar.
 """
@@ -11,11 +11,17 @@ from typing import Any
 
 import msgspec
 
-from predictor.classifier import LogisticModel
-from predictor.errors import ApiError, not_ready
-from predictor.features import is_flight
-from predictor.schemas import Predictions, PredictRequest, batch_request_type, describe_validation_error
-from predictor.state import ServiceState
+from predictor.errors import ApiError
+from predictor.features import AIRLINE, FLIGHT_TYPE, MONTH
+from predictor.loading import LoadedModel
+from predictor.schemas import (
+    FlightPredictions,
+    Predictions,
+    PredictRequest,
+    batch_request_type,
+    describe_validation_error,
+    flights_request_type,
+)
 from predictor.telemetry.runtime import Telemetry
 
 Scope = dict[str, Any]
@@ -28,14 +34,26 @@ SINGLE_ANSWERS = (b'{"predicciones":[0]}', b'{"predicciones":[1]}')
 
 
 class JsonEndpoint:
-    """POST-only JSON endpoint: enforce content type and size, decode strictly, answer."""
+    """POST-only JSON endpoint: enforce content type and size, decode strictly, answer.
+
+    A body that does not match the schema gets `invalid_status` (422 on the challenge's routes,
+    400 on /predict, as its contract has it); for a field with a fixed set of values, the error
+    lists them (`accepted`).
+    """
 
     def __init__(
-        self, decoder: msgspec.json.Decoder, answer: Callable[[Any, Scope], bytes], max_body_bytes: int
+        self,
+        decoder: msgspec.json.Decoder,
+        answer: Callable[[Any, Scope], bytes],
+        max_body_bytes: int,
+        invalid_status: int = 422,
+        accepted: dict[str, list] | None = None,
     ) -> None:
         self.decoder = decoder
         self.answer = answer
         self.max_body_bytes = max_body_bytes
+        self.invalid_status = invalid_status
+        self.accepted = accepted or {}
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> int:
         """Answer the request; returns the status sent, so telemetry need not wrap `send`."""
@@ -81,7 +99,10 @@ class JsonEndpoint:
             return self.decoder.decode(body)
         except msgspec.ValidationError as error:
             problem, path = describe_validation_error(error)
-            raise ApiError(422, "invalid_body", problem, path) from None
+            accepted = self.accepted.get(path.rsplit(".", 1)[-1])
+            if accepted is not None:
+                problem = f"{problem}; accepted: {', '.join(map(str, accepted))}"
+            raise ApiError(self.invalid_status, "invalid_body", problem, path, accepted) from None
         except msgspec.DecodeError as error:
             raise ApiError(400, "malformed_json", str(error)) from None
 
@@ -90,38 +111,50 @@ class JsonEndpoint:
 
 
 def prediction_endpoints(
-    state: ServiceState, telemetry: Telemetry, max_body_bytes: int, max_batch_rows: int
+    loaded: LoadedModel, telemetry: Telemetry, max_body_bytes: int, max_batch_rows: int
 ) -> dict[str, JsonEndpoint]:
-    """The two prediction routes by path, answering from the state's verified model."""
-
-    def current_model() -> LogisticModel:
-        if state.loaded is None:  # while draining, requests already here are still answered
-            raise not_ready()
-        return state.loaded.model
+    """The prediction routes by path, answering from the verified model."""
+    model, features = loaded.model, loaded.features
 
     def single(request: PredictRequest, scope: Scope) -> bytes:
-        model = current_model()
         with telemetry.inference(scope, model, 1):
             label = model.predict_one(request.array)
         telemetry.predicted(label)
-        telemetry.inputs(*((1, 0) if is_flight(request.array) else (0, 1)))
+        telemetry.inputs(*((1, 0) if features.is_flight(request.array) else (0, 1)))
         return SINGLE_ANSWERS[label]
 
     def batch(request: Any, scope: Scope) -> bytes:
-        model = current_model()
         rows = request.arrays
+        labels, probabilities = predict_rows(scope, rows, request.probabilidades)
+        flights = sum(map(features.is_flight, rows))
+        telemetry.inputs(flights, len(rows) - flights)
+        return msgspec.json.encode(Predictions(labels, probabilities))
+
+    def by_name(request: Any, scope: Scope) -> bytes:
+        rows = [features.encode(f.OPERA, f.TIPOVUELO, f.MES) for f in request.flights]
+        labels, probabilities = predict_rows(scope, rows, request.probabilities)
+        telemetry.inputs(len(rows), 0)
+        return msgspec.json.encode(FlightPredictions(labels, probabilities))
+
+    def predict_rows(scope: Scope, rows: list[list[int]], with_probabilities: bool) -> tuple[list[int], Any]:
         with telemetry.inference(scope, model, len(rows)):
             labels = model.predict(rows)
-            answer = Predictions(labels, [model.probability(row) for row in rows]) if request.probabilidades else None
+            probabilities = [model.probability(row) for row in rows] if with_probabilities else msgspec.UNSET
         for label in (0, 1):
             telemetry.predicted(label, labels.count(label))
-        flights = sum(map(is_flight, rows))
-        telemetry.inputs(flights, len(rows) - flights)
-        return msgspec.json.encode(answer or Predictions(labels))
+        return labels, probabilities
 
+    accepted = {
+        AIRLINE: list(features.airlines),
+        FLIGHT_TYPE: list(features.flight_types),
+        MONTH: list(features.months),
+    }
     return {
         "/api": JsonEndpoint(msgspec.json.Decoder(PredictRequest), single, max_body_bytes),
         "/api/batch": JsonEndpoint(msgspec.json.Decoder(batch_request_type(max_batch_rows)), batch, max_body_bytes),
+        "/predict": JsonEndpoint(
+            msgspec.json.Decoder(flights_request_type(features, max_batch_rows)), by_name, max_body_bytes, 400, accepted
+        ),
     }
 
 

@@ -4,11 +4,11 @@ Strict means JSON types are taken as they are: "1", 1.0, true and null are not t
 and unknown fields are rejected (a typo such as "arrray" must not pass silently).
 """
 
-from typing import Annotated
+from typing import Annotated, Literal
 
 import msgspec
 
-from predictor.features import N_FEATURES
+from predictor.features import AIRLINE, FLIGHT_TYPE, MONTH, N_FEATURES, FeatureSpace
 
 Feature = Annotated[int, msgspec.Meta(ge=0, le=1)]
 FeatureVector = Annotated[
@@ -34,12 +34,21 @@ class Predictions(msgspec.Struct, omit_defaults=True):
     probabilidades: list[float] | msgspec.UnsetType = msgspec.UNSET
 
 
+class FlightPredictions(msgspec.Struct, omit_defaults=True):
+    """POST /predict's answer, in the shape other answers on this data use: one 0/1 per flight."""
+
+    predict: list[int]
+    probabilities: list[float] | msgspec.UnsetType = msgspec.UNSET
+
+
 class ErrorBody(msgspec.Struct, omit_defaults=False):
-    """Every 4xx/5xx body: what kind of error, the problem, and the JSON path it is about."""
+    """Every 4xx/5xx body: what kind of error, the problem, the JSON path it is about, and for a
+    value outside a fixed set (an unknown airline), the values that are accepted."""
 
     error: str
     detail: str
     field: str | None = None
+    accepted: list[str | int] | msgspec.UnsetType = msgspec.UNSET
 
 
 def batch_request_type(max_rows: int) -> type[msgspec.Struct]:
@@ -48,6 +57,23 @@ def batch_request_type(max_rows: int) -> type[msgspec.Struct]:
     rows = Annotated[list[FeatureVector], msgspec.Meta(min_length=1, max_length=max_rows)]
     fields = [("arrays", rows), ("probabilidades", bool, False)]
     return msgspec.defstruct("BatchRequest", fields, forbid_unknown_fields=True)
+
+
+def flights_request_type(features: FeatureSpace, max_rows: int) -> type[msgspec.Struct]:
+    """POST /predict's body: {"flights": [{"OPERA": airline, "TIPOVUELO": "I"|"N", "MES": 1..12}, ...]};
+    the accepted values are the model's own columns (its manifest), not a second list."""
+    flight = msgspec.defstruct(
+        "Flight",
+        [
+            (AIRLINE, Literal[features.airlines]),  # type: ignore[valid-type]
+            (FLIGHT_TYPE, Literal[features.flight_types]),  # type: ignore[valid-type]
+            (MONTH, Literal[features.months]),  # type: ignore[valid-type]
+        ],
+        forbid_unknown_fields=True,
+    )
+    rows = Annotated[list[flight], msgspec.Meta(min_length=1, max_length=max_rows)]  # type: ignore[valid-type]
+    fields = [("flights", rows), ("probabilities", bool, False)]
+    return msgspec.defstruct("FlightsRequest", fields, forbid_unknown_fields=True)
 
 
 def describe_validation_error(error: msgspec.ValidationError) -> tuple[str, str]:

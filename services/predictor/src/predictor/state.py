@@ -7,10 +7,11 @@ from predictor.loading import LoadedModel
 
 @dataclass
 class ServiceState:
-    loaded: LoadedModel | None = None
+    loaded: LoadedModel
+    started: bool = False
     draining: bool = False
 
     @property
     def ready(self) -> bool:
-        """Ready once the model is verified, and no longer once SIGTERM arrived."""
-        return self.loaded is not None and not self.draining
+        """Ready once the worker has started (model verified, keys fetched), until SIGTERM arrives."""
+        return self.started and not self.draining

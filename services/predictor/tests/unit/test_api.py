@@ -4,7 +4,7 @@ import json
 
 import pytest
 
-from predictor.features import CHALLENGE_EXAMPLE, FEATURE_NAMES, valid_combinations
+from predictor.features import CHALLENGE_EXAMPLE, TEAM, TEAM_COLUMNS
 
 EXAMPLE = list(CHALLENGE_EXAMPLE)
 JSON_HEADERS = {"content-type": "application/json"}
@@ -27,7 +27,7 @@ def test_content_type_with_charset_is_accepted(client):
 
 
 def test_batch_returns_one_prediction_per_row_in_order(client):
-    rows = valid_combinations()[:50]
+    rows = TEAM.valid_combinations()[:50]
     singles = [client.post("/api", json={"array": row}).json()["predicciones"][0] for row in rows]
     response = client.post("/api/batch", json={"arrays": rows})
     assert response.status_code == 200
@@ -116,7 +116,7 @@ def test_wrong_method_gets_405_with_allow(client, method):
 
 
 def test_unknown_path_gets_404_json(client):
-    response = client.get("/predict")
+    response = client.get("/nope")
     assert response.status_code == 404
     assert response.json() == {"error": "not_found", "detail": "Not Found", "field": None}
 
@@ -141,7 +141,7 @@ def test_model_metadata_shows_the_challenge_pickle_and_its_proof(client):
     assert metadata["holdout"]["matches_notebook"] is True
     assert metadata["holdout"]["confusion_matrix"] == [[10958, 7445], [1477, 2628]]
     assert metadata["sklearn_parity"]["label_mismatches"] == 0
-    assert metadata["feature_names"] == list(FEATURE_NAMES)
+    assert metadata["feature_names"] == list(TEAM_COLUMNS)
     assert "self_check" not in metadata
     assert metadata["version"] == client.get("/health/ready").json()["model_version"]
 
@@ -155,7 +155,7 @@ def test_probabilities_on_request_equal_scikit_learns_on_the_flights_and_the_tea
 
     source = client.get("/model").json()["source"]
     team, _ = sklearn_estimator(import_file(CHALLENGE_DATA / source["file"], source["sha256"]).attributes)
-    rows = valid_combinations() + read_split(CHALLENGE_DATA, "test").rows
+    rows = TEAM.valid_combinations() + read_split(CHALLENGE_DATA, "test").rows
     labels, probabilities = [], []
     for start in range(0, len(rows), 1000):
         answer = client.post("/api/batch", json={"arrays": rows[start : start + 1000], "probabilidades": True})
@@ -176,7 +176,7 @@ def test_openapi_documents_every_feature_in_order_with_bounds(client):
     assert document["openapi"] == "3.1.0"
     array = document["components"]["schemas"]["PredictRequest"]["properties"]["array"]
     assert (array["minItems"], array["maxItems"]) == (37, 37)
-    assert [item["title"] for item in array["prefixItems"]] == [f"{i}: {n}" for i, n in enumerate(FEATURE_NAMES)]
+    assert [item["title"] for item in array["prefixItems"]] == [f"{i}: {n}" for i, n in enumerate(TEAM_COLUMNS)]
     assert all((item["minimum"], item["maximum"]) == (0, 1) for item in array["prefixItems"])
     assert array["prefixItems"][12]["description"] == "1 if the airline operating the flight is Grupo LATAM"
     assert set(document["paths"]["/api"]["post"]["responses"]) == {"200", "400", "413", "415", "422", "503"}

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from predictor.features import N_FEATURES, is_flight
+from predictor.features import N_FEATURES, TEAM
 from predictor.pipeline.data import CHALLENGE_DATA, DATASET, DataError, content_sha256, read_flights, read_split
 
 with gzip.open(CHALLENGE_DATA / DATASET, "rt", encoding="utf-8") as header:
@@ -41,7 +41,7 @@ def test_reads_the_real_schema_and_labels_delays_over_15_minutes(tmp_path):
     assert flights.delayed == [0, 1, 1, 0]
     assert flights.airline == ["Grupo LATAM", "Sky Airline", "Iberia", "Grupo LATAM"]
     assert flights.month == [1, 1, 12, 3]
-    assert all(len(row) == N_FEATURES and is_flight(row) for row in flights.rows())
+    assert all(len(row) == N_FEATURES and TEAM.is_flight(row) for row in flights.rows())
 
 
 @pytest.mark.parametrize(
@@ -90,4 +90,4 @@ def test_the_team_splits_are_one_hot_flights(name, rows):
     split = read_split(CHALLENGE_DATA, name)
     assert len(split.rows) == len(split.labels) == rows
     assert set(split.labels) == {0, 1}
-    assert all(is_flight(row) for row in split.rows)  # every row has exactly three ones
+    assert all(TEAM.is_flight(row) for row in split.rows)  # every row has exactly three ones

@@ -7,7 +7,7 @@ import pytest
 
 from predictor.artifacts import BUNDLED_DIR, ArtifactError, read_manifest, sha256_of
 from predictor.classifier import LogisticModel
-from predictor.features import FEATURE_NAMES
+from predictor.features import TEAM_COLUMNS
 from predictor.loading import load_model
 from predictor.pickle_import import PickleRefused
 from predictor.pipeline.data import CHALLENGE_DATA, PICKLE
@@ -57,7 +57,7 @@ def test_wrong_feature_count_is_refused(model_copy):
 
 def test_weights_edited_and_repinned_fail_the_self_check_on_the_552_flights(model_copy):
     """+5 on TIPOVUELO_N with its hash updated flipped 179 of 552 flights when only 9 were checked."""
-    national = FEATURE_NAMES.index("TIPOVUELO_N")
+    national = TEAM_COLUMNS.index("TIPOVUELO_N")
     edit_json(model_copy / "weights.json", lambda w: w["coef"].__setitem__(national, w["coef"][national] + 5))
     repin_weights(model_copy)
     flipped = r"predicts \d+ of 552 flights differently from the record, e\.g\. .* / N /"

@@ -13,7 +13,7 @@ import pytest
 from sklearn.linear_model import LogisticRegression
 from sklearn.tree import DecisionTreeClassifier
 
-from predictor.features import valid_combinations
+from predictor.features import TEAM
 from predictor.loading import from_import, load_model
 from predictor.pickle_import import PickleRefused, import_file, import_pickle
 from predictor.pickle_import.unpickler import DecodeRefused, PlainArray, decode
@@ -40,7 +40,7 @@ def sha(data: bytes) -> str:
 
 def fitted(**params) -> LogisticRegression:
     """A LogisticRegression fitted by the scikit-learn in our lock on one-hot flights."""
-    rows = np.array(valid_combinations(), dtype=np.float64)
+    rows = np.array(TEAM.valid_combinations(), dtype=np.float64)
     labels = (rows[:, 12] + rows[:, 24] + rows[:, 31] > 0).astype(int)  # LATAM, national or July
     return LogisticRegression(**params).fit(rows, labels)
 
@@ -59,7 +59,7 @@ def test_pickles_made_by_our_scikit_learn_import_and_agree_with_it(protocol):
     estimator = fitted(class_weight="balanced")
     data = pickle.dumps(estimator, protocol=protocol)
     model = from_import(import_pickle(data, sha(data)), "ours", PICKLE).model
-    rows = valid_combinations() + random_vectors(2_000)
+    rows = TEAM.valid_combinations() + random_vectors(2_000)
     assert model.predict(rows) == estimator.predict(np.array(rows, dtype=np.float64)).tolist()
     expected = estimator.predict_proba(np.array(rows, dtype=np.float64))[:, 1]
     assert max(abs(model.probability(row) - p) for row, p in zip(rows, expected, strict=True)) < 1e-12

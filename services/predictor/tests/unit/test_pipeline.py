@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 
 from predictor.artifacts import BUNDLED_DIR, read_manifest
-from predictor.features import valid_combinations
+from predictor.features import TEAM
 from predictor.loading import load_model
 from predictor.pickle_import import import_file
 from predictor.pipeline.data import CHALLENGE_DATA, PICKLE, read_provenance, read_split
@@ -66,7 +66,7 @@ def test_the_parity_check_catches_weights_that_disagree():
     imported = import_file(CHALLENGE_DATA / PICKLE, CHALLENGE_SHA256)
     model = load_model().model
     shifted = type(model)(model.version, model.coef, model.intercept + 1.0)
-    sets = {"valid flights": valid_combinations()}
+    sets = {"valid flights": TEAM.valid_combinations()}
     assert sklearn_parity(imported.attributes, model, sets).label_mismatches == 0
     assert sklearn_parity(imported.attributes, shifted, sets).label_mismatches > 0
 

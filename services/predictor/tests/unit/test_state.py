@@ -6,17 +6,17 @@ from predictor.loading import load_model
 from predictor.state import ServiceState
 
 
-def test_ready_only_with_a_verified_model_and_not_while_draining():
-    state = ServiceState()
+def test_ready_only_once_started_and_not_while_draining():
+    state = ServiceState(load_model())
     assert not state.ready
-    state.loaded = load_model()
+    state.started = True
     assert state.ready
     state.draining = True
     assert not state.ready
 
 
 def test_sigterm_turns_readiness_off_then_calls_the_servers_handler():
-    state = ServiceState(loaded=load_model())
+    state = ServiceState(load_model(), started=True)
     received = []
     original = signal.signal(signal.SIGTERM, lambda signum, frame: received.append(signum))
     try:

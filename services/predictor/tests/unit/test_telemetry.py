@@ -7,7 +7,7 @@ from opentelemetry.trace import SpanKind
 from prometheus_client.parser import text_string_to_metric_families
 
 from predictor.app import create_app
-from predictor.features import CHALLENGE_EXAMPLE, valid_combinations
+from predictor.features import CHALLENGE_EXAMPLE, TEAM
 from predictor.settings import load_settings
 from predictor.telemetry.metrics import BOUNDS, Histogram, MetricsStore
 from predictor.telemetry.runtime import Telemetry
@@ -61,7 +61,7 @@ def test_request_duration_histogram_follows_the_http_semantic_conventions():
 
 def test_predictions_are_counted_by_class_and_model_version():
     client, _, _ = traced_client({})
-    rows = valid_combinations()[:100]
+    rows = TEAM.valid_combinations()[:100]
     with client:
         expected = client.post("/api/batch", json={"arrays": rows}).json()["predicciones"]
         client.post("/api", json=EXAMPLE)

@@ -3,7 +3,7 @@
 from typing import Any
 
 from predictor.artifacts import Source, Weights
-from predictor.features import FEATURE_NAMES, N_FEATURES
+from predictor.features import N_FEATURES, TEAM_COLUMNS
 from predictor.pickle_import.allowlist import ESTIMATOR
 from predictor.pickle_import.unpickler import EstimatorState, PlainArray
 
@@ -30,10 +30,10 @@ def weights_and_source(estimator: object, sha256: str) -> tuple[Weights, Source]
     if attributes.get("multi_class") == "multinomial":
         raise NotSupported("multi_class='multinomial' gives other probabilities than the binary formula served here")
     names = attributes.get("feature_names_in_")
-    if names is not None and list(_values(names)) != list(FEATURE_NAMES):
+    if names is not None and list(_values(names)) != list(TEAM_COLUMNS):
         raise NotSupported("feature_names_in_ differs from the 37 one-hot columns in the team's order")
     weights = Weights(
-        feature_names=list(FEATURE_NAMES),
+        feature_names=list(TEAM_COLUMNS),
         coef=[float(c) for c in coef.values],
         intercept=float(intercept.values[0]),
         classes=[0, 1],

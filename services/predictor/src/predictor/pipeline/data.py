@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import IO, Any
 
 from predictor.artifacts import sha256_of
-from predictor.features import AIRLINES, FLIGHT_TYPES, MONTHS, encode
+from predictor.features import TEAM
 
 # services/predictor/data/scl in a checkout of the repository (the package does not ship it).
 CHALLENGE_DATA = Path(__file__).resolve().parents[3] / "data" / "scl"
@@ -33,7 +33,7 @@ class Flights:
 
     def rows(self) -> list[list[int]]:
         """The 37-column one-hot vectors, in the team's feature order."""
-        return list(map(encode, self.airline, self.flight_type, self.month))
+        return list(map(TEAM.encode, self.airline, self.flight_type, self.month))
 
 
 @dataclass(frozen=True)
@@ -72,9 +72,9 @@ def read_flights(path: Path) -> Flights:
                 row_month = int(row["MES"])
             except ValueError as error:
                 raise DataError(f"{where}: {error}") from None
-            _check(where, "OPERA", row["OPERA"], AIRLINES)
-            _check(where, "TIPOVUELO", row["TIPOVUELO"], FLIGHT_TYPES)
-            _check(where, "MES", row_month, MONTHS)
+            _check(where, "OPERA", row["OPERA"], TEAM.airlines)
+            _check(where, "TIPOVUELO", row["TIPOVUELO"], TEAM.flight_types)
+            _check(where, "MES", row_month, TEAM.months)
             airline.append(row["OPERA"])
             flight_type.append(row["TIPOVUELO"])
             month.append(row_month)

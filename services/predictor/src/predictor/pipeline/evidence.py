@@ -7,7 +7,7 @@ from typing import Any
 
 from predictor.artifacts import Holdout, SklearnParity
 from predictor.classifier import LogisticModel
-from predictor.features import N_FEATURES, valid_combinations, valid_flights
+from predictor.features import N_FEATURES, TEAM
 from predictor.pickle_import.unpickler import PlainArray
 from predictor.pipeline.data import Flights, Split
 
@@ -58,7 +58,7 @@ def roc_auc(scores: list[float], labels: list[int]) -> float:
 
 def delay_share_band(model: LogisticModel, flights: Flights) -> tuple[float, float]:
     """The lowest and highest share of flights predicted delayed in any month of the data."""
-    label = dict(zip(valid_flights(), model.predict(valid_combinations()), strict=True))
+    label = dict(zip(TEAM.valid_flights(), model.predict(TEAM.valid_combinations()), strict=True))
     per_month: dict[int, list[int]] = {}
     for flight in zip(flights.airline, flights.flight_type, flights.month, strict=True):
         per_month.setdefault(flight[2], []).append(label[flight])

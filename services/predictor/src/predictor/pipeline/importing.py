@@ -7,7 +7,7 @@ from typing import Any
 from msgspec.structs import replace
 
 from predictor.artifacts import MANIFEST, WEIGHTS, Manifest, encode, sha256_of
-from predictor.features import valid_combinations
+from predictor.features import TEAM
 from predictor.loading import LoadedModel, from_import
 from predictor.pickle_import import ImportedModel, import_file
 from predictor.pipeline.data import DATASET, PICKLE, Flights, Split, read_flights, read_provenance, read_split
@@ -50,7 +50,7 @@ def publish(
 ) -> Manifest:
     """Add the evidence to the manifest, then write weights.json and manifest.json into `out`."""
     model, manifest = loaded.model, loaded.manifest
-    sets = {"valid flights": valid_combinations(), "random 0/1 vectors": random_vectors()}
+    sets = {"valid flights": TEAM.valid_combinations(), "random 0/1 vectors": random_vectors()}
     if holdout_split is not None:
         name, split = holdout_split
         manifest = replace(manifest, holdout=holdout(model, split, name, notebook))

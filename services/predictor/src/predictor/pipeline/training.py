@@ -10,7 +10,7 @@ from pathlib import Path
 
 from predictor.artifacts import Manifest, Training, sha256_of
 from predictor.classifier import LogisticModel
-from predictor.features import valid_combinations
+from predictor.features import TEAM
 from predictor.loading import from_import, load_model
 from predictor.pickle_import import import_pickle
 from predictor.pipeline.data import DATASET, PICKLE, Split, content_sha256, read_flights, read_split
@@ -61,7 +61,7 @@ def train(data: Path, out: Path, split: str = "dataset") -> Manifest:
 def _agreement(model: LogisticModel, team_test: Split) -> dict[str, str | float | int]:
     """How often the retrained model answers like the bundled (team's) one."""
     bundled = load_model().model
-    flights = valid_combinations()
+    flights = TEAM.valid_combinations()
     same = sum(a == b for a, b in zip(model.predict(flights), bundled.predict(flights), strict=True))
     same_test = sum(a == b for a, b in zip(model.predict(team_test.rows), bundled.predict(team_test.rows), strict=True))
     return {
