@@ -84,6 +84,17 @@ variable "image" {
   }
 }
 
+variable "image_retention" {
+  description = "Images older than this are deleted by the repository cleanup policy, tagged or not, unless they are among the versions_to_keep newest (seconds with an s suffix)."
+  type        = string
+  default     = "2592000s"
+
+  validation {
+    condition     = can(regex("^[0-9]+s$", var.image_retention))
+    error_message = "image_retention must be a duration in seconds such as \"2592000s\" (30 days)."
+  }
+}
+
 variable "ingress" {
   description = "Which networks may reach the service."
   type        = string
@@ -103,17 +114,6 @@ variable "invokers" {
   validation {
     condition     = alltrue([for m in var.invokers : can(regex("^(serviceAccount|group|user|principal|principalSet|domain):", m))])
     error_message = "invokers must be IAM members such as \"serviceAccount:EMAIL\"; use public = true instead of \"allUsers\"."
-  }
-}
-
-variable "image_retention" {
-  description = "Images older than this are deleted by the repository cleanup policy, tagged or not, unless they are among the versions_to_keep newest (seconds with an s suffix)."
-  type        = string
-  default     = "2592000s"
-
-  validation {
-    condition     = can(regex("^[0-9]+s$", var.image_retention))
-    error_message = "image_retention must be a duration in seconds such as \"2592000s\" (30 days)."
   }
 }
 
