@@ -1,9 +1,11 @@
 """Docs that cannot drift: links resolve, the configuration table matches the settings, and the
 README's curl examples give the answers they show when run against a live local server."""
 
+import json
 import re
 import shlex
 import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -66,3 +68,27 @@ def test_readme_curl_examples_answer_as_documented(predictor_server, command, ex
     assert argv[0] == "curl"
     result = subprocess.run(argv, capture_output=True, text=True, timeout=30, check=True)
     assert result.stdout.strip() == expected
+
+
+BOOTSTRAP_DOCS = [REPO / "docs" / "deploy.md", REPO / "platform" / "terraform" / "README.md"]
+
+
+def task_names() -> set[str]:
+    """Every task and alias `./task` offers, as go-task lists them."""
+    task = Path(sys.executable).with_name("task")
+    listed = subprocess.run(
+        [task, "--taskfile", REPO / "Taskfile.yml", "--list-all", "--json"],
+        cwd=REPO, capture_output=True, text=True, check=True,
+    ).stdout  # fmt: skip
+    return {name for entry in json.loads(listed)["tasks"] for name in [entry["name"], *entry.get("aliases", [])]}
+
+
+@pytest.mark.parametrize("document", BOOTSTRAP_DOCS, ids=lambda path: path.name)
+def test_infrastructure_docs_run_real_tasks_from_the_repository_root(document):
+    """A bare `task` from inside platform/terraform fails: every command is ./task from the root."""
+    text = document.read_text()
+    commands = re.findall(r"```sh\n(.*?)```", text, re.DOTALL) + re.findall(r"`([^`\n]+)`", text)
+    named = {name for command in commands for name in re.findall(r"\./task ([\w:-]+)", command)}
+    assert named, "the document names the tasks it relies on"
+    assert named <= task_names()
+    assert [c for c in commands if re.search(r"(^|\s)cd\s", c) or re.search(r"(?<![./\w-])task\s", c)] == []

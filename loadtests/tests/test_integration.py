@@ -4,17 +4,21 @@ Limits are loosened (LOADTEST_MIN_REQUESTS, LOADTEST_P99_MS) so a busy machine c
 tests: they check behaviour (requests counted, files written, servers stopped), not speed.
 """
 
+import dataclasses
 import json
 import os
 import signal
 import socket
 import subprocess
 import sys
+import time
 import urllib.error
 import urllib.request
 from pathlib import Path
 
+import jwt
 import pytest
+from cryptography.hazmat.primitives.asymmetric import rsa
 from harness import server
 from harness.payloads import malformed_requests, single_body, valid_vectors
 
@@ -23,9 +27,12 @@ LOADTESTS = Path(__file__).resolve().parents[1]
 LOOSE = {"LOADTEST_MIN_REQUESTS": "100", "LOADTEST_P99_MS": "60000", "LOADTEST_MIN_RATIO": "0"}
 
 
-def harness(reports: Path, *args: str, **popen) -> subprocess.Popen:
+def harness(reports: Path, *args: str, remote: dict[str, str] | None = None, **popen) -> subprocess.Popen:
+    """`python -m harness ARGS` against a local server, or the target and token in `remote`."""
     env = {**os.environ, **LOOSE, "LOADTEST_REPORTS": str(reports)}
-    env.pop("HOST", None)
+    for name in ("HOST", "LOADTEST_BEARER_TOKEN", "ID_TOKEN"):
+        env.pop(name, None)
+    env.update(remote or {})
     return subprocess.Popen(
         [sys.executable, "-m", "harness", *args],
         cwd=LOADTESTS,
@@ -129,3 +136,52 @@ def test_ctrl_c_stops_the_load_and_the_server(tmp_path, require_tool):
     assert run.returncode == 130, output
     assert "interrupted" in output
     assert port is not None and closed(port)
+
+
+ISSUER, AUDIENCE = "https://issuer.loadtest.test", "https://predictor.loadtest.test"
+SHORT = ("run", "--duration", "1", "--connections", "4", "--mix-duration", "2", "--users", "2")
+SHORT_OPEN = ("--user-rps", "5", "--open-duration", "1", "--rate", "100")
+
+
+@pytest.fixture(scope="module")
+def private_predictor(tmp_path_factory):
+    """The predictor with in-app JWT checks, as a private Cloud Run service: (URL, valid token)."""
+    folder = tmp_path_factory.mktemp("private")
+    key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+    public = json.loads(jwt.algorithms.RSAAlgorithm.to_jwk(key.public_key()))
+    (folder / "certs.json").write_text(json.dumps({"keys": [public | {"kid": "k1", "alg": "RS256"}]}))
+    now = int(time.time())
+    claims = {"iss": ISSUER, "aud": AUDIENCE, "iat": now, "exp": now + 3600, "sub": "loadtest"}
+    token = jwt.encode(claims, key, algorithm="RS256", headers={"kid": "k1"})
+    port = server.free_port()
+    spec = server.predictor(port, workers=1)
+    auth = {"AUTH_JWKS_URL": (folder / "certs.json").as_uri(), "AUTH_JWT_ISSUER": ISSUER, "AUTH_JWT_AUDIENCE": AUDIENCE}
+    with server.running(dataclasses.replace(spec, env={**spec.env, **auth}), port, folder / "server.log") as url:
+        yield url, token
+
+
+def test_a_remote_target_gets_the_bearer_token_from_every_tool(tmp_path, private_predictor, require_tool):
+    """HOST=URL with LOADTEST_BEARER_TOKEN: wrk, Locust and the open-loop run all authenticate."""
+    require_tool("wrk")
+    url, token = private_predictor
+    run = harness(tmp_path, *SHORT, *SHORT_OPEN, remote={"HOST": url, "LOADTEST_BEARER_TOKEN": token})
+    output, _ = run.communicate(timeout=120)
+    assert run.returncode == 0, output
+    (folder,) = tmp_path.iterdir()
+    phases = {p["phase"]: p for p in json.loads((folder / "summary.json").read_text())["phases"]}
+    assert {name: p["failures"] for name, p in phases.items()} == {"stress": 0, "mix": 0, "open": 0}
+    assert all(p["requests"] > 0 for p in phases.values())
+    leaked = [f.name for f in folder.iterdir() if token.encode() in f.read_bytes()]
+    assert leaked == [], "the token never reaches a command line or a report"
+
+
+def test_without_the_token_the_private_target_refuses_the_load(tmp_path, private_predictor, require_tool):
+    require_tool("wrk")
+    url, _ = private_predictor
+    run = harness(tmp_path, *SHORT, *SHORT_OPEN, remote={"HOST": url})
+    output, _ = run.communicate(timeout=120)
+    assert run.returncode == 1, output
+    (folder,) = tmp_path.iterdir()
+    phases = {p["phase"]: p for p in json.loads((folder / "summary.json").read_text())["phases"]}
+    assert phases["stress"]["errors"].get("status 401") == phases["stress"]["requests"]
+    assert phases["open"]["errors"].get("status 401") == phases["open"]["requests"]

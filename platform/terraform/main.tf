@@ -15,11 +15,13 @@ locals {
   apis = [
     "artifactregistry.googleapis.com",
     "cloudresourcemanager.googleapis.com",
+    "cloudtrace.googleapis.com",
     "iam.googleapis.com",
     "iamcredentials.googleapis.com",
     "monitoring.googleapis.com",
     "run.googleapis.com",
     "sts.googleapis.com",
+    "telemetry.googleapis.com", # OTLP traces from the collector sidecar
   ]
 }
 
@@ -37,7 +39,9 @@ module "github_oidc" {
   project_id                 = var.project_id
   github_repository          = var.github_repository
   github_repository_owner_id = var.github_repository_owner_id
-  state_bucket               = var.state_bucket
+  # Deploys and applies need a job of the GitHub environment of the same name (its reviewers).
+  github_environment = var.environment
+  state_bucket       = var.state_bucket
 
   depends_on = [google_project_service.main]
 }
@@ -49,6 +53,8 @@ module "service" {
   location            = var.region
   name                = var.service_name
   image               = var.image
+  collector_image     = var.collector_image
+  collector_config    = file("${path.root}/../observability/otel-collector/cloud-run.yaml")
   env                 = var.service_env
   concurrency         = var.concurrency
   min_instances       = var.min_instances

@@ -1,3 +1,8 @@
+variable "collector_image" {
+  description = "Google-Built OpenTelemetry Collector image of the telemetry sidecar, by digest (docs/deploy.md, bootstrap step 3)."
+  type        = string
+}
+
 variable "concurrency" {
   description = "Requests one instance serves at once. The predictor answers in about a millisecond of CPU, so the default 80 is safe."
   type        = number
@@ -48,9 +53,19 @@ variable "min_instances" {
 }
 
 variable "notification_channels" {
-  description = "Cloud Monitoring notification channel IDs per OpenSLO alert target name (slo/openslo), e.g. { on-call-pager = [\"projects/P/notificationChannels/N\"] }."
+  description = "Cloud Monitoring notification channel IDs per OpenSLO alert target name (slo/openslo), e.g. { on-call-pager = [\"projects/P/notificationChannels/N\"] }. prod needs at least one: its pages must reach someone."
   type        = map(list(string))
   default     = {}
+
+  validation {
+    condition     = alltrue([for channel in flatten(values(var.notification_channels)) : can(regex("^projects/[a-z][a-z0-9-]{4,28}[a-z0-9]/notificationChannels/[0-9]+$", channel))])
+    error_message = "notification_channels must hold channel IDs written projects/PROJECT_ID/notificationChannels/NUMBER."
+  }
+
+  validation {
+    condition     = var.environment != "prod" || length(flatten(values(var.notification_channels))) > 0
+    error_message = "prod needs at least one notification channel: without one its burn-rate alerts page no one."
+  }
 }
 
 variable "project_id" {

@@ -5,6 +5,7 @@ import subprocess
 from collections.abc import Callable
 from pathlib import Path
 
+import hcl2
 import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -54,3 +55,17 @@ def terraform(require_tool: Callable[[str], str]) -> Callable[..., subprocess.Co
         )
 
     return run
+
+
+@pytest.fixture(scope="session")
+def service_module() -> dict:
+    """modules/cloud-run-service/main.tf as python-hcl2 reads it: {"locals": {...}, resource type: body}."""
+    document = hcl2.loads((ROOT / "platform" / "terraform" / "modules" / "cloud-run-service" / "main.tf").read_text())
+    resources = {
+        kind.strip('"'): named['"main"']
+        for block in document["resource"]
+        for kind, named in block.items()
+        if '"main"' in named
+    }
+    local = {key: value for block in document["locals"] for key, value in block.items()}
+    return {"locals": local, **resources}

@@ -1,4 +1,7 @@
-"""Command line: python -m slokit validate|generate|check|normalize|budget-gate|prometheus-up|down."""
+"""Command line: python -m slokit validate|generate|check|normalize|prometheus-up|down.
+
+The deploy gate has its own entry point, python -m slokit.budget_gate, so it runs with PyYAML alone.
+"""
 
 import argparse
 import json
@@ -16,7 +19,6 @@ def main(argv: list[str] | None = None) -> int:
     commands.add_parser("generate", help="write rules, promtool tests and dashboards")
     commands.add_parser("check", help="fail if the generated files are out of date")
     commands.add_parser("normalize", help="print the normalized JSON view (Terraform's too)")
-    commands.add_parser("budget-gate", help="refuse a deploy while the error budget is spent")
     data_dir = paths.REPO / ".cache" / "prometheus"
     up = commands.add_parser("prometheus-up", help="start Prometheus on the repo config and rules")
     up.add_argument("--target", default="127.0.0.1:8000", help="the service to scrape")
@@ -28,10 +30,6 @@ def main(argv: list[str] | None = None) -> int:
 
     if args.command == "validate":
         return _validate(args.openslo_dir)
-    if args.command == "budget-gate":
-        from slokit import budget_gate
-
-        return budget_gate.main(args.openslo_dir)
     if args.command.startswith("prometheus"):
         from slokit import localprom
 

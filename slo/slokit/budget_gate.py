@@ -2,10 +2,13 @@
 
 Reads select_slo_budget_fraction (remaining budget, 1 = untouched, <= 0 = spent) for every SLO
 annotated slo.predictor.dev/deploy-gate: "true", from the Cloud Monitoring API with the standard
-library only. Token: GOOGLE_OAUTH_ACCESS_TOKEN (e.g. from google-github-actions/auth), else the
-metadata server. Exit 0 = deploy, 1 = budget spent, 2 = cannot tell (fails closed).
-SLO_GATE_OVERRIDE=true turns 1 and 2 into 0 and says so: the error-budget policy's explicit
-escape hatch for a fix that must ship (docs/slo.md, "Policy").
+library and PyYAML only (the deploy job installs nothing else: requirements/gate.txt).
+Token: GOOGLE_OAUTH_ACCESS_TOKEN (e.g. from google-github-actions/auth), else the metadata server.
+Exit 0 = deploy, 1 = budget spent, 2 = cannot tell: no such SLO, no data, no permission, no answer.
+It fails closed, because a gate that passes when it cannot read the budget disables the freeze
+for good the day an SLO is renamed. SLO_GATE_OVERRIDE=true turns 1 and 2 into 0 and says so: the
+error-budget policy's explicit escape hatch for a fix that must ship (docs/slo.md, "Policy").
+Run it as `python -m slokit.budget_gate` with slo/ on the path (`./task slo:budget-gate`).
 """
 
 import json
@@ -20,7 +23,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from slokit import model
+from slokit import model, paths
 
 API = "https://monitoring.googleapis.com/v3"
 METADATA_HOST = "http://metadata.google.internal"
@@ -55,13 +58,13 @@ def budget_url(project: str, resource: str, now: datetime) -> str:
 def read(slo: str, status: int, body: dict[str, Any]) -> Reading:
     """Interpret one timeSeries.list answer (status code and JSON body)."""
     if status == 404:
-        return Reading(slo, OK, None, "no such SLO yet (first deploy?): nothing to protect")
+        return Reading(slo, UNKNOWN, None, "no such SLO in Cloud Monitoring (renamed, or Terraform not applied yet)")
     if status != 200:
         detail = body.get("error", {}).get("message", "no detail")
         return Reading(slo, UNKNOWN, None, f"Cloud Monitoring answered {status}: {detail}")
     points = [p for series in body.get("timeSeries", []) for p in series.get("points", [])]
     if not points:
-        return Reading(slo, OK, None, "no budget data in the last hour (no traffic yet)")
+        return Reading(slo, UNKNOWN, None, "no budget data in the last hour (no traffic, or no metrics)")
     latest = max(points, key=lambda p: p["interval"]["endTime"])
     remaining = float(latest["value"]["doubleValue"])
     if remaining <= 0:
@@ -127,3 +130,7 @@ def _fetch(url: str, headers: dict[str, str]) -> tuple[int, dict[str, Any]]:
 
 def _rfc3339(moment: datetime) -> str:
     return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+if __name__ == "__main__":
+    sys.exit(main(paths.OPENSLO_DIR))

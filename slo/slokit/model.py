@@ -72,12 +72,6 @@ class Slo:
         return f"{self.service}-{self.name}"
 
     @property
-    def latency_threshold_seconds(self) -> float | None:
-        if self.sli_kind != "latency":
-            return None
-        return float(selectors.parse(self.good_query).value_of("le") or "nan")
-
-    @property
     def windows(self) -> list[int]:
         """Every alert window in seconds, short and long, ascending and unique."""
         return sorted({s for a in self.alerts for s in (a.short_seconds, a.long_seconds)})
@@ -153,14 +147,14 @@ def normalized(catalog: Catalog) -> dict[str, Any]:
 
 
 def _normalized_slo(slo: Slo) -> dict[str, Any]:
-    threshold = slo.latency_threshold_seconds
     return {
         "display_name": slo.display_name,
         "service": slo.service,
         "target": slo.target,
         "period_days": slo.period_days,
         "sli_kind": slo.sli_kind,
-        "latency_threshold_ms": None if threshold is None else round(threshold * 1000, 6),
+        "good": _selector(slo.good_query),
+        "total": _selector(slo.total_query),
         "deploy_gate": slo.deploy_gate,
         "alerts": {
             a.policy: {
@@ -175,3 +169,10 @@ def _normalized_slo(slo: Slo) -> dict[str, Any]:
             for a in slo.alerts
         },
     }
+
+
+def _selector(query: str) -> dict[str, Any]:
+    """The metric and label matchers a query counts: Cloud Monitoring's filters are built from them."""
+    parsed = selectors.parse(query)
+    matchers = [{"label": m.label, "op": m.op, "value": m.value} for m in parsed.matchers]
+    return {"metric": parsed.metric, "matchers": matchers}

@@ -64,6 +64,6 @@ def test_they_still_agree_after_a_change(require_tool, tmp_path, openslo_copy, e
     edit(openslo_copy, "alertcondition-page-slow-burn.yaml", "lookbackWindow: 6h", "lookbackWindow: 2d")
     edit(openslo_copy, "alertcondition-page-slow-burn.yaml", "window: 30m", "window: 4h")
     python = model.normalized(model.load(openslo_copy))
-    assert python["slos"]["api-latency"]["latency_threshold_ms"] == 100
+    assert {"label": "le", "op": "=", "value": "0.1"} in python["slos"]["api-latency"]["good"]["matchers"]
     assert python["slos"]["api-latency"]["alerts"]["page-slow-burn"]["gcp_supported"] is False
     _same(python, _terraform_view(terraform, openslo_copy, tmp_path / "tf"))

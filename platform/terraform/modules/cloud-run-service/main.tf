@@ -3,6 +3,16 @@ locals {
   audience       = "${var.project_id}-${var.name}"
   container_port = 8080
   labels         = merge(var.labels, { service = var.name })
+
+  # The OpenTelemetry Collector sidecar: OTLP/HTTP for the app's traces on localhost, and the
+  # health_check extension Cloud Run probes before it starts the app (collector_config).
+  collector_otlp_endpoint = "http://127.0.0.1:4318"
+  collector_health_port   = 13133
+  # Tells the app where its project's traces live (log correlation) and where to send spans.
+  telemetry_env = {
+    GOOGLE_CLOUD_PROJECT        = var.project_id
+    OTEL_EXPORTER_OTLP_ENDPOINT = local.collector_otlp_endpoint
+  }
 }
 
 resource "google_artifact_registry_repository" "main" {
@@ -19,8 +29,10 @@ resource "google_artifact_registry_repository" "main" {
     immutable_tags = true
   }
 
+  # Every image is tagged with its commit, so deleting only untagged images would delete nothing:
+  # delete any image older than image_retention, except the versions_to_keep newest (KEEP wins).
   cleanup_policies {
-    id     = "keep-recent"
+    id     = "keep-newest"
     action = "KEEP"
 
     most_recent_versions {
@@ -29,12 +41,12 @@ resource "google_artifact_registry_repository" "main" {
   }
 
   cleanup_policies {
-    id     = "delete-untagged"
+    id     = "delete-old"
     action = "DELETE"
 
     condition {
-      tag_state  = "UNTAGGED"
-      older_than = var.untagged_image_retention
+      tag_state  = "ANY"
+      older_than = var.image_retention
     }
   }
 }
@@ -46,8 +58,9 @@ resource "google_service_account" "runtime" {
   description  = "Identity of the ${var.name} containers; holds only the roles in runtime_roles."
 }
 
+# The collector sidecar writes the app's metrics and traces with the runtime identity.
 resource "google_project_iam_member" "runtime" {
-  for_each = toset(var.runtime_roles)
+  for_each = toset(concat(var.runtime_roles, ["roles/monitoring.metricWriter", "roles/telemetry.tracesWriter"]))
 
   project = var.project_id
   role    = each.value
@@ -64,6 +77,12 @@ resource "google_cloud_run_v2_service" "main" {
   deletion_protection = var.deletion_protection
   custom_audiences    = [local.audience]
 
+  # Service-level minimum: warm instances belong to the service, so revisions that only carry a
+  # tag (the deploy's candidates) keep none and cost nothing once idle.
+  scaling {
+    min_instance_count = var.min_instances
+  }
+
   template {
     service_account                  = google_service_account.runtime.email
     max_instance_request_concurrency = var.concurrency
@@ -71,12 +90,14 @@ resource "google_cloud_run_v2_service" "main" {
     labels                           = local.labels
 
     scaling {
-      min_instance_count = var.min_instances
       max_instance_count = var.max_instances
     }
 
+    # The app first: the deploy workflow's --image and the lifecycle rule below address containers[0].
     containers {
-      image = var.image
+      name       = "predictor"
+      image      = var.image
+      depends_on = ["collector"]
 
       ports {
         container_port = local.container_port
@@ -92,7 +113,7 @@ resource "google_cloud_run_v2_service" "main" {
       }
 
       dynamic "env" {
-        for_each = var.env
+        for_each = merge(local.telemetry_env, var.env)
         content {
           name  = env.key
           value = env.value
@@ -119,6 +140,40 @@ resource "google_cloud_run_v2_service" "main" {
         http_get {
           path = "/health/live"
           port = local.container_port
+        }
+      }
+    }
+
+    # Google's Cloud Run sidecar pattern: the collector starts first (the app depends on it and
+    # waits for its health check), scrapes the app's /metrics into Managed Service for Prometheus
+    # and forwards its OTLP traces to Cloud Trace. The config comes in through an environment
+    # variable (the collector's env: config source), so it needs no secret and no volume.
+    containers {
+      name  = "collector"
+      image = var.collector_image
+      args  = ["--config=env:OTELCOL_CONFIG"]
+
+      env {
+        name  = "OTELCOL_CONFIG"
+        value = var.collector_config
+      }
+
+      resources {
+        limits = {
+          cpu    = "1"
+          memory = "256Mi"
+        }
+        cpu_idle = var.cpu_idle
+      }
+
+      startup_probe {
+        period_seconds    = 2
+        timeout_seconds   = 1
+        failure_threshold = 30
+
+        http_get {
+          path = "/"
+          port = local.collector_health_port
         }
       }
     }

@@ -1,3 +1,23 @@
+variable "collector_config" {
+  description = "OpenTelemetry Collector configuration (YAML text) of the telemetry sidecar: the repo's platform/observability/otel-collector/cloud-run.yaml."
+  type        = string
+
+  validation {
+    condition     = can(yamldecode(var.collector_config).service.pipelines)
+    error_message = "collector_config must be a collector configuration in YAML with service.pipelines."
+  }
+}
+
+variable "collector_image" {
+  description = "Image of the Google-Built OpenTelemetry Collector sidecar, pinned by digest (REGISTRY/otelcol-google:VERSION@sha256:<64 hex>)."
+  type        = string
+
+  validation {
+    condition     = can(regex("@sha256:[0-9a-f]{64}$", var.collector_image))
+    error_message = "collector_image must be pinned by digest: it has to end in @sha256:<64 lowercase hex digits>."
+  }
+}
+
 variable "concurrency" {
   description = "Requests one instance serves at once (Cloud Run max_instance_request_concurrency)."
   type        = number
@@ -21,7 +41,7 @@ variable "cpu" {
 }
 
 variable "cpu_idle" {
-  description = "true: CPU is allocated only while a request is served (request-based billing). false: always allocated (instance-based billing)."
+  description = "true: CPU is allocated only while a request is served (request-based billing), so the collector sidecar scrapes and exports only then. false: always allocated (instance-based billing), what Google recommends for telemetry sidecars."
   type        = bool
   default     = true
 }
@@ -44,7 +64,7 @@ variable "deployers" {
 }
 
 variable "env" {
-  description = "Plain environment variables of the container. PORT is set by Cloud Run and cannot be overridden."
+  description = "Plain environment variables of the app container, on top of GOOGLE_CLOUD_PROJECT and OTEL_EXPORTER_OTLP_ENDPOINT, which point it at its project and the collector sidecar (a value here wins). PORT is set by Cloud Run and cannot be overridden."
   type        = map(string)
   default     = {}
 
@@ -61,6 +81,17 @@ variable "image" {
   validation {
     condition     = can(regex("@sha256:[0-9a-f]{64}$", var.image))
     error_message = "image must be pinned by digest: it has to end in @sha256:<64 lowercase hex digits>."
+  }
+}
+
+variable "image_retention" {
+  description = "Images older than this are deleted by the repository cleanup policy, tagged or not, unless they are among the versions_to_keep newest (seconds with an s suffix)."
+  type        = string
+  default     = "2592000s"
+
+  validation {
+    condition     = can(regex("^[0-9]+s$", var.image_retention))
+    error_message = "image_retention must be a duration in seconds such as \"2592000s\" (30 days)."
   }
 }
 
@@ -98,7 +129,7 @@ variable "location" {
 }
 
 variable "max_instances" {
-  description = "Upper bound of instances: caps cost and protects what the service calls."
+  description = "Upper bound of instances per revision: caps cost and protects what the service calls."
   type        = number
   default     = 10
 
@@ -120,7 +151,7 @@ variable "memory" {
 }
 
 variable "min_instances" {
-  description = "Instances kept warm. 0 scales to zero (cold starts); 1 removes them at the price of an idle instance."
+  description = "Instances kept warm for the whole service (service-level scaling, so tagged revisions without traffic keep none). 0 scales to zero (cold starts); 1 removes them at the price of an idle instance."
   type        = number
   default     = 0
 
@@ -163,7 +194,7 @@ variable "request_timeout_seconds" {
 }
 
 variable "runtime_roles" {
-  description = "Project roles of the runtime service account. The predictor needs none: logs go to stdout, the model ships in the image."
+  description = "Project roles of the runtime service account besides the collector sidecar's (monitoring.metricWriter, telemetry.tracesWriter), which it always gets. The predictor itself needs none: logs go to stdout, the model ships in the image."
   type        = list(string)
   default     = []
 
@@ -179,19 +210,8 @@ variable "startup_cpu_boost" {
   default     = true
 }
 
-variable "untagged_image_retention" {
-  description = "Untagged images older than this are deleted by the repository cleanup policy (seconds with an s suffix)."
-  type        = string
-  default     = "604800s"
-
-  validation {
-    condition     = can(regex("^[0-9]+s$", var.untagged_image_retention))
-    error_message = "untagged_image_retention must be a duration in seconds such as \"604800s\"."
-  }
-}
-
 variable "versions_to_keep" {
-  description = "The cleanup policy always keeps this many most recent image versions, so rollbacks have images to go to."
+  description = "The cleanup policy always keeps this many newest image versions, whatever their age, so rollbacks have images to go to."
   type        = number
   default     = 20
 

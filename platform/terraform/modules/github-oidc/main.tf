@@ -1,23 +1,26 @@
 locals {
   pool_members = "principalSet://iam.googleapis.com/${google_iam_workload_identity_pool.main.name}"
+  # GitHub's default sub claim of a job that runs in an environment; the environment's protection
+  # rules (required reviewers, allowed branches) then decide which runs can get this token.
+  environment_subject = "principal://iam.googleapis.com/${google_iam_workload_identity_pool.main.name}/subject/repo:${var.github_repository}:environment:${var.github_environment}"
 
-  # Who may impersonate which account: pull-request plans from any ref of the repository,
-  # deploys and applies only from the deploy ref (the provider already pins the repository).
+  # Who may impersonate which account: deploys and applies only jobs of the GitHub environment,
+  # read-only plans any run of the repository (the provider already pins the repository).
   identities = {
     deployer = {
-      description = "Pushes images and rolls out revisions from ${var.github_repository} ${var.deploy_ref}."
-      member      = "${local.pool_members}/attribute.ref/${var.deploy_ref}"
+      description = "Pushes images and rolls out revisions from jobs of the ${var.github_repository} environment ${var.github_environment}."
+      member      = local.environment_subject
       roles       = var.deployer_project_roles
       state_role  = null
     }
     tf-apply = {
-      description = "Applies Terraform from ${var.github_repository} ${var.deploy_ref}."
-      member      = "${local.pool_members}/attribute.ref/${var.deploy_ref}"
+      description = "Applies Terraform from jobs of the ${var.github_repository} environment ${var.github_environment}."
+      member      = local.environment_subject
       roles       = var.terraform_apply_roles
       state_role  = "roles/storage.admin"
     }
     tf-plan = {
-      description = "Plans Terraform (read-only) for pull requests of ${var.github_repository}."
+      description = "Plans Terraform (read-only) for any run of ${var.github_repository}."
       member      = "${local.pool_members}/attribute.repository/${var.github_repository}"
       roles       = var.terraform_plan_roles
       state_role  = "roles/storage.objectViewer"
@@ -49,7 +52,6 @@ resource "google_iam_workload_identity_pool_provider" "main" {
   attribute_mapping = {
     "google.subject"       = "assertion.sub"
     "attribute.actor"      = "assertion.actor"
-    "attribute.ref"        = "assertion.ref"
     "attribute.repository" = "assertion.repository"
   }
 

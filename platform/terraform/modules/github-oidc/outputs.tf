@@ -10,12 +10,12 @@ output "deployer_member" {
 }
 
 output "terraform_apply_email" {
-  description = "Service account the Terraform workflow impersonates to apply, from the deploy ref only."
+  description = "Service account the Terraform workflow impersonates to apply, from jobs of the GitHub environment only."
   value       = google_service_account.main["tf-apply"].email
 }
 
 output "terraform_plan_email" {
-  description = "Read-only service account the Terraform workflow impersonates to plan pull requests."
+  description = "Read-only service account the Terraform workflow impersonates to plan (pull requests and main)."
   value       = google_service_account.main["tf-plan"].email
 }
 

@@ -1,22 +1,21 @@
-variable "deploy_ref" {
-  description = "Git ref whose workflow runs may act as the deployer and the Terraform applier."
-  type        = string
-  default     = "refs/heads/main"
-
-  validation {
-    condition     = startswith(var.deploy_ref, "refs/")
-    error_message = "deploy_ref must be a full ref such as \"refs/heads/main\"."
-  }
-}
-
 variable "deployer_project_roles" {
   description = "Project roles of the deployer: deploy revisions and move traffic (run.developer), read SLO data for the error-budget gate (monitoring.viewer). Image push and acting as the runtime identity are granted on those resources by the cloud-run-service module."
   type        = list(string)
   default     = ["roles/run.developer", "roles/monitoring.viewer"]
 
   validation {
-    condition     = length(setintersection(var.deployer_project_roles, ["roles/owner", "roles/editor"])) == 0
-    error_message = "deployer_project_roles must not contain roles/owner or roles/editor."
+    condition     = length(setintersection(var.deployer_project_roles, ["roles/owner", "roles/editor", "roles/viewer"])) == 0
+    error_message = "deployer_project_roles must not contain a basic role (roles/owner, roles/editor, roles/viewer)."
+  }
+}
+
+variable "github_environment" {
+  description = "GitHub environment whose jobs may act as the deployer and the Terraform applier (the root passes dev or prod). Such a job's OIDC subject is repo:OWNER/NAME:environment:ENV, so the environment's required reviewers and branch rules guard these credentials."
+  type        = string
+
+  validation {
+    condition     = can(regex("^[A-Za-z0-9_.-]+$", var.github_environment))
+    error_message = "github_environment must be a GitHub environment name such as \"prod\"."
   }
 }
 
@@ -76,18 +75,26 @@ variable "terraform_apply_roles" {
   ]
 
   validation {
-    condition     = length(setintersection(var.terraform_apply_roles, ["roles/owner", "roles/editor"])) == 0
-    error_message = "terraform_apply_roles must list the admin roles the stack needs, not roles/owner or roles/editor."
+    condition     = length(setintersection(var.terraform_apply_roles, ["roles/owner", "roles/editor", "roles/viewer"])) == 0
+    error_message = "terraform_apply_roles must list the admin roles the stack needs, not a basic role."
   }
 }
 
 variable "terraform_plan_roles" {
-  description = "Project roles of the identity that plans Terraform on pull requests: read-only."
+  description = "Project roles of the identity that plans Terraform: read access to exactly what the stack manages (services, images, identities and their IAM, Workload Identity, Cloud Run, Cloud Monitoring), no basic role."
   type        = list(string)
-  default     = ["roles/viewer", "roles/iam.securityReviewer"]
+  default = [
+    "roles/artifactregistry.reader",
+    "roles/iam.securityReviewer",
+    "roles/iam.serviceAccountViewer",
+    "roles/iam.workloadIdentityPoolViewer",
+    "roles/monitoring.viewer",
+    "roles/run.viewer",
+    "roles/serviceusage.serviceUsageViewer",
+  ]
 
   validation {
-    condition     = alltrue([for r in var.terraform_plan_roles : !contains(["roles/owner", "roles/editor"], r) && !endswith(r, "admin") && !endswith(r, "Admin")])
-    error_message = "terraform_plan_roles must be read-only roles."
+    condition     = alltrue([for r in var.terraform_plan_roles : !contains(["roles/owner", "roles/editor", "roles/viewer"], r) && !endswith(r, "admin") && !endswith(r, "Admin")])
+    error_message = "terraform_plan_roles must be narrow read-only roles: no basic role, no admin role."
   }
 }

@@ -1,22 +1,23 @@
 # Cloud Monitoring view of the repo's OpenSLO documents: the Cloud Run service, one request-based
-# SLO per OpenSLO SLO, and one burn-rate alert policy per (SLO, AlertPolicy) with the long AND the
-# short window as two conditions.
+# SLO per OpenSLO SLO over the app's own metrics in Managed Service for Prometheus (the events
+# local Prometheus counts), and one burn-rate alert policy per (SLO, AlertPolicy) with the long AND
+# the short window as two conditions.
 
 module "openslo" {
   source  = "../openslo"
   slo_dir = var.slo_dir
 }
 
+module "sli_filters" {
+  source    = "../sli-filters"
+  slos      = module.openslo.normalized.slos
+  namespace = var.cloud_run_service_name
+  location  = var.region
+}
+
 locals {
   catalog = module.openslo.normalized
-
-  run_revision = join(" AND ", [
-    "resource.type=\"cloud_run_revision\"",
-    "resource.label.\"service_name\"=\"${var.cloud_run_service_name}\"",
-    "resource.label.\"location\"=\"${var.region}\"",
-  ])
-  request_count     = "metric.type=\"run.googleapis.com/request_count\" AND ${local.run_revision}"
-  request_latencies = "metric.type=\"run.googleapis.com/request_latencies\" AND ${local.run_revision}"
+  filters = module.sli_filters.filters
 
   # Lookbacks over 24 h are Prometheus-only; see output prometheus_only_alerts and docs/slo.md.
   alert_policies = merge([
@@ -52,21 +53,21 @@ resource "google_monitoring_slo" "this" {
   rolling_period_days = each.value.period_days
 
   request_based_sli {
-    # Availability: bad = 5xx among all requests that reached a revision.
+    # Availability: good and total requests, counted from the app's request-duration histogram.
     dynamic "good_total_ratio" {
       for_each = each.value.sli_kind == "availability" ? [1] : []
       content {
-        total_service_filter = local.request_count
-        bad_service_filter   = "${local.request_count} AND metric.label.\"response_code_class\"=\"5xx\""
+        good_service_filter  = local.filters[each.key].good
+        total_service_filter = local.filters[each.key].total
       }
     }
-    # Latency: good = request_latencies (milliseconds) below the threshold.
+    # Latency: the share of that histogram at or under the SLI's le bound (seconds).
     dynamic "distribution_cut" {
       for_each = each.value.sli_kind == "latency" ? [1] : []
       content {
-        distribution_filter = local.request_latencies
+        distribution_filter = local.filters[each.key].good
         range {
-          max = each.value.latency_threshold_ms
+          max = local.filters[each.key].range_max
         }
       }
     }

@@ -10,7 +10,11 @@ locals {
   }
   service = one(values(local.by_kind.Service))
 
-  annotation   = "slo.predictor.dev/"
+  annotation = "slo.predictor.dev/"
+  # The one SLI query shape slokit's validator allows, sum(rate(<metric>{<matchers>}[{{.window}}])),
+  # and one label matcher inside it (slo/slokit/selectors.py reads them the same way).
+  query_shape  = "^sum\\(rate\\(([a-zA-Z_:][a-zA-Z0-9_:]*)\\{(.*)\\}\\[\\{\\{\\.window\\}\\}\\]\\)\\)$"
+  matcher      = "([a-zA-Z_][a-zA-Z0-9_]*)\\s*(=~|!~|!=|=)\\s*\"((?:[^\"\\\\]|\\\\.)*)\""
   unit_seconds = { m = 60, h = 3600, d = 86400, w = 604800 }
   # Burn-rate lookbacks above this stay Prometheus-only (docs/slo.md, "Cloud Monitoring").
   gcp_max_lookback_seconds = 86400
@@ -44,6 +48,18 @@ locals {
     }
   }
 
+  selectors = {
+    for name, sli in local.by_kind.SLI : name => {
+      for which in ["good", "total"] : which => {
+        metric = regex(local.query_shape, trimspace(sli.spec.ratioMetric[which].metricSource.spec.query))[0]
+        matchers = [
+          for m in regexall(local.matcher, regex(local.query_shape, trimspace(sli.spec.ratioMetric[which].metricSource.spec.query))[1]) :
+          { label = m[0], op = m[1], value = replace(m[2], "\\\"", "\"") }
+        ]
+      }
+    }
+  }
+
   normalized_slos = {
     for name, slo in local.by_kind.SLO : name => {
       display_name = try(slo.metadata.displayName, name)
@@ -54,12 +70,9 @@ locals {
         * local.unit_seconds[regex("[a-z]$", slo.spec.timeWindow[0].duration)] / 86400
       )
       sli_kind = local.by_kind.SLI[slo.spec.indicatorRef].metadata.annotations["${local.annotation}cloud-run-sli"]
-      # The latency threshold is written once, as the le matcher of the SLI's good query.
-      latency_threshold_ms = (
-        local.by_kind.SLI[slo.spec.indicatorRef].metadata.annotations["${local.annotation}cloud-run-sli"] == "latency"
-        ? tonumber(regex("le=\"([0-9.]+)\"", local.by_kind.SLI[slo.spec.indicatorRef].spec.ratioMetric.good.metricSource.spec.query)[0]) * 1000
-        : null
-      )
+      # The metric and label matchers of the good and total queries: every backend counts these.
+      good        = local.selectors[slo.spec.indicatorRef].good
+      total       = local.selectors[slo.spec.indicatorRef].total
       deploy_gate = try(slo.metadata.annotations["${local.annotation}deploy-gate"], "false") == "true"
       alerts = {
         for ref in try(slo.spec.alertPolicies, []) : ref.alertPolicyRef => local.normalized_alerts[ref.alertPolicyRef]

@@ -1,5 +1,5 @@
 output "normalized" {
-  description = "The SLO catalog: service {name, display_name} and slos keyed by SLO name (target, period_days, sli_kind, latency_threshold_ms, deploy_gate, alerts keyed by AlertPolicy name with burn_rate, long/short_window_seconds, severity, notification_targets, gcp_supported)."
+  description = "The SLO catalog: service {name, display_name} and slos keyed by SLO name (target, period_days, sli_kind, good and total selectors {metric, matchers [{label, op, value}]}, deploy_gate, alerts keyed by AlertPolicy name with burn_rate, long/short_window_seconds, severity, notification_targets, gcp_supported)."
   value = {
     service = {
       name         = local.service.metadata.name

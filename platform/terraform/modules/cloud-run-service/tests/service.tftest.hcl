@@ -9,6 +9,9 @@ variables {
   name       = "predictor"
   image      = "southamerica-west1-docker.pkg.dev/predictor-test/predictor/predictor@sha256:1111111111111111111111111111111111111111111111111111111111111111"
   invokers   = ["serviceAccount:caller@predictor-test.iam.gserviceaccount.com"]
+
+  collector_image  = "us-docker.pkg.dev/cloud-ops-agents-artifacts/google-cloud-opentelemetry-collector/otelcol-google:0.156.1@sha256:2222222222222222222222222222222222222222222222222222222222222222"
+  collector_config = "service:\n  pipelines: {}\n"
 }
 
 run "private_by_default" {
@@ -62,8 +65,42 @@ run "service_shape" {
   }
 
   assert {
-    condition     = length(google_project_iam_member.runtime) == 0
-    error_message = "The runtime service account holds no project role by default."
+    condition     = toset([for m in google_project_iam_member.runtime : m.role]) == toset(["roles/monitoring.metricWriter", "roles/telemetry.tracesWriter"])
+    error_message = "The runtime identity holds only what the collector sidecar writes with."
+  }
+
+  assert {
+    condition     = google_cloud_run_v2_service.main.scaling[0].min_instance_count == 0 && google_cloud_run_v2_service.main.template[0].scaling[0].min_instance_count == null
+    error_message = "Warm instances are set for the service, not per revision."
+  }
+
+  assert {
+    condition     = anytrue([for p in google_artifact_registry_repository.main.cleanup_policies : p.action == "DELETE" && p.condition[0].tag_state == "ANY"])
+    error_message = "The cleanup policy deletes old images whether tagged or not."
+  }
+}
+
+run "collector_sidecar" {
+  command = plan
+
+  assert {
+    condition     = [for c in google_cloud_run_v2_service.main.template[0].containers : c.name] == ["predictor", "collector"]
+    error_message = "The app comes first (the deploy's --image targets it), the collector second."
+  }
+
+  assert {
+    condition     = google_cloud_run_v2_service.main.template[0].containers[0].depends_on == tolist(["collector"])
+    error_message = "The app starts after the collector is healthy."
+  }
+
+  assert {
+    condition     = contains([for e in google_cloud_run_v2_service.main.template[0].containers[0].env : "${e.name}=${e.value}"], "OTEL_EXPORTER_OTLP_ENDPOINT=http://127.0.0.1:4318") && contains([for e in google_cloud_run_v2_service.main.template[0].containers[0].env : "${e.name}=${e.value}"], "GOOGLE_CLOUD_PROJECT=predictor-test")
+    error_message = "The app sends traces to the sidecar and knows its project."
+  }
+
+  assert {
+    condition     = google_cloud_run_v2_service.main.template[0].containers[1].env[0].value == "service:\n  pipelines: {}\n"
+    error_message = "The collector reads the given configuration."
   }
 }
 
@@ -95,4 +132,14 @@ run "rejects_reserved_env" {
   }
 
   expect_failures = [var.env]
+}
+
+run "rejects_collector_by_tag" {
+  command = plan
+
+  variables {
+    collector_image = "us-docker.pkg.dev/cloud-ops-agents-artifacts/google-cloud-opentelemetry-collector/otelcol-google:0.156.1"
+  }
+
+  expect_failures = [var.collector_image]
 }

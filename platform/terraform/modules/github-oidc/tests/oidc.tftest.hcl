@@ -11,6 +11,7 @@ variables {
   project_id                 = "predictor-test"
   github_repository          = "example-org/predictor"
   github_repository_owner_id = "424242"
+  github_environment         = "prod"
   state_bucket               = "predictor-test-tfstate"
 }
 
@@ -29,22 +30,22 @@ run "pins_the_repository" {
 }
 
 # apply (against the mock) so the pool's computed name is known.
-run "deploys_only_from_main" {
+run "deploys_only_from_the_environment" {
   command = apply
 
   assert {
-    condition     = google_service_account_iam_member.workload_identity["deployer"].member == "principalSet://iam.googleapis.com/projects/123/locations/global/workloadIdentityPools/github/attribute.ref/refs/heads/main"
-    error_message = "Only runs on refs/heads/main may impersonate the deployer."
+    condition     = google_service_account_iam_member.workload_identity["deployer"].member == "principal://iam.googleapis.com/projects/123/locations/global/workloadIdentityPools/github/subject/repo:example-org/predictor:environment:prod"
+    error_message = "Only jobs of the prod environment (its reviewers approved them) may impersonate the deployer."
   }
 
   assert {
     condition     = google_service_account_iam_member.workload_identity["tf-apply"].member == google_service_account_iam_member.workload_identity["deployer"].member
-    error_message = "Terraform applies come from the same ref as deploys."
+    error_message = "Terraform applies come from the same environment as deploys."
   }
 
   assert {
     condition     = endswith(google_service_account_iam_member.workload_identity["tf-plan"].member, "/attribute.repository/example-org/predictor")
-    error_message = "Pull-request plans may come from any ref of the repository."
+    error_message = "Plans may come from any run of the repository."
   }
 }
 
@@ -57,8 +58,8 @@ run "least_privilege" {
   }
 
   assert {
-    condition     = alltrue([for g in google_project_iam_member.main : !contains(["roles/owner", "roles/editor"], g.role)])
-    error_message = "No identity holds a basic owner or editor role."
+    condition     = alltrue([for g in google_project_iam_member.main : !contains(["roles/owner", "roles/editor", "roles/viewer"], g.role)])
+    error_message = "No identity holds a basic role."
   }
 }
 
@@ -79,4 +80,14 @@ run "rejects_owner_for_deployer" {
   }
 
   expect_failures = [var.deployer_project_roles]
+}
+
+run "rejects_viewer_for_the_planner" {
+  command = plan
+
+  variables {
+    terraform_plan_roles = ["roles/viewer"]
+  }
+
+  expect_failures = [var.terraform_plan_roles]
 }

@@ -15,12 +15,12 @@ run "reads_the_repo_slos" {
     error_message = "availability: 99.9% over 30 days"
   }
   assert {
-    condition     = output.normalized.slos["api-latency"].latency_threshold_ms == 50
-    error_message = "latency threshold is derived from le=\"0.05\" (seconds) as 50 ms"
+    condition     = output.normalized.slos["api-latency"].good.metric == "http_server_request_duration_seconds_bucket" && contains(output.normalized.slos["api-latency"].good.matchers, { label = "le", op = "=", value = "0.05" })
+    error_message = "the latency SLI counts the le=\"0.05\" bucket of the request-duration histogram"
   }
   assert {
-    condition     = output.normalized.slos["api-availability"].latency_threshold_ms == null
-    error_message = "availability SLOs have no latency threshold"
+    condition     = contains(output.normalized.slos["api-availability"].good.matchers, { label = "http_response_status_code", op = "!~", value = "5..|429" })
+    error_message = "good availability events are neither 5xx nor 429"
   }
   assert {
     condition     = output.normalized.slos["api-availability"].alerts["page-fast-burn"].short_window_seconds * 12 == output.normalized.slos["api-availability"].alerts["page-fast-burn"].long_window_seconds
