@@ -1,5 +1,5 @@
-"""The ASGI application: Litestar for health, metadata, metrics and schema; the lean lane for
-predictions. `create_app` is the factory uvicorn calls in every worker process."""
+"""`create_app`, the factory uvicorn calls in every worker process: the verified model, the hot
+path for predictions (prediction.py) and Litestar for every other route (litestar_app.py)."""
 
 import asyncio
 import logging
@@ -8,122 +8,67 @@ import threading
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import msgspec
-from litestar import Litestar, MediaType, Request, Response, get
-from litestar.exceptions import HTTPException
+from litestar import Litestar
 
-from predictor.auth.setup import Authorization
-from predictor.errors import ApiError, not_ready
+from predictor.litestar_app import litestar_app
 from predictor.loading import load_model
 from predictor.openapi import openapi_document
-from predictor.prediction import JsonEndpoint, Receive, Scope, Send, prediction_endpoints
+from predictor.prediction import PredictionApp, prediction_routes
 from predictor.settings import Settings, load_settings
 from predictor.state import ServiceState
-from predictor.telemetry.exposition import CONTENT_TYPE, render
-from predictor.telemetry.runtime import Telemetry
+from predictor.telemetry import Telemetry
+
+if TYPE_CHECKING:
+    from predictor.auth.authorizer import Authorizer
 
 log = logging.getLogger("predictor")
 
 
-class PredictionLane:
-    """Send the prediction routes straight to their endpoints, everything else to Litestar."""
-
-    def __init__(self, app: Litestar, endpoints: dict[str, JsonEndpoint]) -> None:
-        self.app = app
-        self.endpoints = endpoints
-        self.routes = set(endpoints) | {route.path for route in app.routes}
-
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] == "http" and (endpoint := self.endpoints.get(scope["path"])) is not None:
-            await endpoint(scope, receive, send)
-        else:
-            await self.app(scope, receive, send)
-
-    async def answer(self, scope: Scope, receive: Receive, send: Send) -> int | None:
-        """As __call__ (an ASGI app must return None), but returns a prediction route's status so
-        that telemetry, which wraps the lane, need not wrap `send` on the hot path."""
-        if (endpoint := self.endpoints.get(scope["path"])) is not None:
-            return await endpoint(scope, receive, send)
-        await self.app(scope, receive, send)
-        return None
-
-
-def create_app(settings: Settings | None = None, telemetry: Telemetry | None = None) -> Any:
-    """The ASGI app: telemetry, then authorization (when configured), then the lane, then Litestar."""
+def create_app(settings: Settings | None = None, telemetry: Telemetry | None = None) -> PredictionApp:
     settings = settings or load_settings()
     telemetry = telemetry or Telemetry(settings)
-    authorization = Authorization(settings)
     state = ServiceState(load_model(Path(settings.model_path) if settings.model_path else None, settings.model_sha256))
     telemetry.model_loaded(state.loaded)
+    authorizer = _authorizer(settings)
 
     @asynccontextmanager
     async def lifespan(_: Litestar) -> AsyncIterator[None]:
-        await authorization.load_keys()
+        if authorizer is not None:
+            await authorizer.load_keys()
         state.started = True
         log.info("model %s ready (from %s)", state.loaded.model.version, state.loaded.manifest.source.file)
         _drain_on_sigterm(state)
-        background = [
-            asyncio.create_task(telemetry.publish_forever()),
-            asyncio.create_task(authorization.keep_keys_fresh(telemetry.store)),
-        ]
+        background = [asyncio.create_task(telemetry.publish_forever())]
+        if authorizer is not None:
+            background.append(asyncio.create_task(authorizer.keep_keys_fresh(telemetry.jwks_refresh_failed)))
         yield
         for task in background:
             task.cancel()
         telemetry.shutdown()
         log.info("shutting down")
 
-    @get("/health/live", sync_to_thread=False)
-    def live() -> dict[str, str]:
-        return {"status": "live"}
-
-    @get("/health/ready", sync_to_thread=False)
-    def ready() -> dict[str, str]:
-        if not state.ready:
-            raise not_ready()
-        return {"status": "ready", "model_version": state.loaded.model.version}
-
-    @get("/health", sync_to_thread=False)
-    def health() -> dict[str, str]:
-        """Readiness in the shape other answers on this data use ({"status": "OK"})."""
-        if not state.ready:
-            raise not_ready()
-        return {"status": "OK"}
-
-    @get("/model", sync_to_thread=False)
-    def model() -> dict[str, Any]:
-        return _model_metadata(state)
-
-    @get("/metrics", sync_to_thread=False)
-    def metrics() -> Response:
-        text = render(telemetry.store) if telemetry.enabled else "# telemetry is off (OTEL_SDK_DISABLED=true)\n"
-        return Response(text, media_type=CONTENT_TYPE)
-
     document = openapi_document(state.loaded, settings.max_batch_rows)
-
-    @get(["/schema", "/schema/openapi.json"], sync_to_thread=False)
-    def schema() -> dict[str, Any]:
-        return document
-
-    litestar = Litestar(
-        route_handlers=[live, ready, health, model, metrics, schema],
-        lifespan=[lifespan],
-        exception_handlers={ApiError: _api_error, HTTPException: _http_error},
-        openapi_config=None,
-        request_max_body_size=settings.max_body_bytes,
+    framework = litestar_app(state, telemetry.exposition, document, [lifespan], settings.max_body_bytes)
+    routes = prediction_routes(state.loaded, telemetry, settings.max_batch_rows)
+    framework_routes = {route.path for route in framework.routes}
+    return PredictionApp(
+        routes,
+        telemetry.framework_metrics(framework, framework_routes),
+        telemetry,
+        authorizer,
+        settings.max_body_bytes,
     )
-    endpoints = prediction_endpoints(state.loaded, telemetry, settings.max_body_bytes, settings.max_batch_rows)
-    lane = PredictionLane(litestar, endpoints)
-    guarded = authorization.wrap(lane, set(endpoints), telemetry.store)
-    return telemetry.wrap(guarded, routes=lane.routes, lane_routes=set(endpoints))
 
 
-def _model_metadata(state: ServiceState) -> dict[str, Any]:
-    """The manifest: where the weights came from and how they were checked (not the self-check data)."""
-    metadata: dict[str, Any] = msgspec.to_builtins(state.loaded.manifest)
-    metadata.pop("self_check", None)
-    return metadata
+def _authorizer(settings: Settings) -> "Authorizer | None":
+    """In-app authorization only when an AUTH_* variable asks for it (its imports are not free)."""
+    if not (settings.auth_api_key_sha256 or settings.auth_jwks_url):
+        return None
+    from predictor.auth.authorizer import Authorizer
+
+    return Authorizer(settings)
 
 
 def _drain_on_sigterm(state: ServiceState) -> None:
@@ -138,13 +83,3 @@ def _drain_on_sigterm(state: ServiceState) -> None:
             previous(signum, frame)
 
     signal.signal(signal.SIGTERM, drain)
-
-
-def _api_error(_: Request, error: ApiError) -> Response:
-    return Response(error.body, status_code=error.status, media_type=MediaType.JSON)
-
-
-def _http_error(_: Request, error: HTTPException) -> Response:
-    kind = {404: "not_found", 405: "method_not_allowed", 413: "body_too_large"}.get(error.status_code, "http_error")
-    body = ApiError(error.status_code, kind, error.detail).body
-    return Response(body, status_code=error.status_code, media_type=MediaType.JSON, headers=error.headers)

@@ -1,17 +1,21 @@
-"""POST /api, /api/batch and /predict as lean ASGI endpoints: the service's hot path.
+"""The hot path: POST /api, /api/batch and /predict answered by one ASGI class, in a straight line.
 
-Litestar's typed handlers cost about 2x the time of the whole prediction (see
-docs/decisions/0001-litestar-msgspec-and-a-lean-prediction-lane.md), so these routes read
-the body, decode it strictly with msgspec, predict and answer without the framework's
-per-request machinery. Everything else (health, model, metrics, schema) is plain Litestar.
+A typed Litestar handler costs more than the whole prediction, and even an `@asgi` route inside
+Litestar costs more than twice the straight path (docs/decisions/0001-...), so these routes skip
+the framework: time, trace context, authorization, body, predict, respond, observe. Every other
+path (health, model, metrics, schema, 404) goes to the Litestar app.
 """
 
-from collections.abc import Awaitable, Callable, Iterable
-from typing import Any
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from time import perf_counter
+from typing import TYPE_CHECKING, Any
 
 import msgspec
+from litestar.types import ASGIApp, HTTPScope, Receive, Scope, Send
+from opentelemetry.trace import Span
 
-from predictor.errors import ApiError
+from predictor.errors import ApiError, method_not_allowed, too_large
 from predictor.features import AIRLINE, FLIGHT_TYPE, MONTH
 from predictor.loading import LoadedModel
 from predictor.schemas import (
@@ -22,77 +26,31 @@ from predictor.schemas import (
     describe_validation_error,
     flights_request_type,
 )
-from predictor.telemetry.runtime import Telemetry
-
-Scope = dict[str, Any]
-Receive = Callable[[], Awaitable[dict[str, Any]]]
-Send = Callable[[dict[str, Any]], Awaitable[None]]
+from predictor.telemetry import Telemetry
 
 JSON = b"application/json"
 # The challenge's single-row answers, encoded once.
 SINGLE_ANSWERS = (b'{"predicciones":[0]}', b'{"predicciones":[1]}')
+Headers = dict[bytes, bytes]
+
+if TYPE_CHECKING:
+    from predictor.auth.authorizer import Authorizer
 
 
-class JsonEndpoint:
-    """POST-only JSON endpoint: enforce content type and size, decode strictly, answer.
+@dataclass(frozen=True)
+class PredictionRoute:
+    """What one prediction path accepts and how it answers.
 
     A body that does not match the schema gets `invalid_status` (422 on the challenge's routes,
-    400 on /predict, as its contract has it); for a field with a fixed set of values, the error
-    lists them (`accepted`).
+    400 on /predict, as its contract has it); a field with a fixed set of values names them
+    (`accepted`) in the error.
     """
 
-    def __init__(
-        self,
-        decoder: msgspec.json.Decoder,
-        answer: Callable[[Any, Scope], bytes],
-        max_body_bytes: int,
-        invalid_status: int = 422,
-        accepted: dict[str, list] | None = None,
-    ) -> None:
-        self.decoder = decoder
-        self.answer = answer
-        self.max_body_bytes = max_body_bytes
-        self.invalid_status = invalid_status
-        self.accepted = accepted or {}
-
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> int:
-        """Answer the request; returns the status sent, so telemetry need not wrap `send`."""
-        if scope["method"] != "POST":
-            detail = f"{scope['method']} is not allowed; use POST"
-            await respond(send, 405, _error(405, "method_not_allowed", detail), [(b"allow", b"POST")])
-            return 405
-        try:
-            body = await self.read_body(scope, receive)
-            payload = self.answer(self.decode(body), scope)
-        except ApiError as error:
-            await respond(send, error.status, error.encode())
-            return error.status
-        await respond(send, 200, payload)
-        return 200
-
-    async def read_body(self, scope: Scope, receive: Receive) -> bytes:
-        media_type = declared_length = None
-        for name, value in scope["headers"]:
-            if name == b"content-type":
-                media_type = value.split(b";", 1)[0].strip().lower()
-            elif name == b"content-length":
-                declared_length = value
-        if media_type != JSON:
-            raise ApiError(415, "unsupported_media_type", "send the body as Content-Type: application/json")
-        if declared_length is not None and declared_length.isdigit() and int(declared_length) > self.max_body_bytes:
-            raise self.too_large()
-        message = await receive()
-        body = message.get("body", b"")
-        while message.get("more_body", False):
-            message = await receive()
-            body += message.get("body", b"")
-            if len(body) > self.max_body_bytes:
-                raise self.too_large()
-        if len(body) > self.max_body_bytes:
-            raise self.too_large()
-        if not body:
-            raise ApiError(400, "empty_body", "the request body is empty; send a JSON object")
-        return body
+    path: str
+    decoder: msgspec.json.Decoder[Any]
+    predict: Callable[[Any, Span | None], bytes]  # the decoded request and the server span (if traced)
+    invalid_status: int = 422
+    accepted: dict[str, list[str | int]] = field(default_factory=dict)
 
     def decode(self, body: bytes) -> Any:
         try:
@@ -106,63 +64,128 @@ class JsonEndpoint:
         except msgspec.DecodeError as error:
             raise ApiError(400, "malformed_json", str(error)) from None
 
-    def too_large(self) -> ApiError:
-        return ApiError(413, "body_too_large", f"the body exceeds MAX_BODY_BYTES={self.max_body_bytes}")
 
-
-def prediction_endpoints(
-    loaded: LoadedModel, telemetry: Telemetry, max_body_bytes: int, max_batch_rows: int
-) -> dict[str, JsonEndpoint]:
-    """The prediction routes by path, answering from the verified model."""
+def prediction_routes(loaded: LoadedModel, telemetry: Telemetry, max_batch_rows: int) -> list[PredictionRoute]:
+    """The three prediction routes, answering from the verified model."""
     model, features = loaded.model, loaded.features
 
-    def single(request: PredictRequest, scope: Scope) -> bytes:
-        with telemetry.inference(scope, model, 1):
+    def single(request: PredictRequest, span: Span | None) -> bytes:
+        with telemetry.inference(span, model, 1):
             label = model.predict_one(request.array)
         telemetry.predicted(label)
         telemetry.inputs(*((1, 0) if features.is_flight(request.array) else (0, 1)))
         return SINGLE_ANSWERS[label]
 
-    def batch(request: Any, scope: Scope) -> bytes:
+    def batch(request: Any, span: Span | None) -> bytes:
         rows = request.arrays
-        labels, probabilities = predict_rows(scope, rows, request.probabilidades)
+        labels, probabilities = predict_rows(rows, request.probabilidades, span)
         flights = sum(map(features.is_flight, rows))
         telemetry.inputs(flights, len(rows) - flights)
         return msgspec.json.encode(Predictions(labels, probabilities))
 
-    def by_name(request: Any, scope: Scope) -> bytes:
+    def by_name(request: Any, span: Span | None) -> bytes:
         rows = [features.encode(f.OPERA, f.TIPOVUELO, f.MES) for f in request.flights]
-        labels, probabilities = predict_rows(scope, rows, request.probabilities)
+        labels, probabilities = predict_rows(rows, request.probabilities, span)
         telemetry.inputs(len(rows), 0)
         return msgspec.json.encode(FlightPredictions(labels, probabilities))
 
-    def predict_rows(scope: Scope, rows: list[list[int]], with_probabilities: bool) -> tuple[list[int], Any]:
-        with telemetry.inference(scope, model, len(rows)):
+    def predict_rows(rows: list[list[int]], with_probabilities: bool, span: Span | None) -> tuple[list[int], Any]:
+        with telemetry.inference(span, model, len(rows)):
             labels = model.predict(rows)
             probabilities = [model.probability(row) for row in rows] if with_probabilities else msgspec.UNSET
         for label in (0, 1):
             telemetry.predicted(label, labels.count(label))
         return labels, probabilities
 
-    accepted = {
+    accepted: dict[str, list[str | int]] = {
         AIRLINE: list(features.airlines),
         FLIGHT_TYPE: list(features.flight_types),
         MONTH: list(features.months),
     }
-    return {
-        "/api": JsonEndpoint(msgspec.json.Decoder(PredictRequest), single, max_body_bytes),
-        "/api/batch": JsonEndpoint(msgspec.json.Decoder(batch_request_type(max_batch_rows)), batch, max_body_bytes),
-        "/predict": JsonEndpoint(
-            msgspec.json.Decoder(flights_request_type(features, max_batch_rows)), by_name, max_body_bytes, 400, accepted
+    return [
+        PredictionRoute("/api", msgspec.json.Decoder(PredictRequest), single),
+        PredictionRoute("/api/batch", msgspec.json.Decoder(batch_request_type(max_batch_rows)), batch),
+        PredictionRoute(
+            "/predict", msgspec.json.Decoder(flights_request_type(features, max_batch_rows)), by_name, 400, accepted
         ),
-    }
+    ]
 
 
-async def respond(send: Send, status: int, body: bytes, extra_headers: Iterable[tuple[bytes, bytes]] = ()) -> None:
-    headers = [(b"content-type", JSON), (b"content-length", str(len(body)).encode()), *extra_headers]
+class PredictionApp:
+    """The ASGI app uvicorn serves: prediction routes answered here, every other request by `framework`."""
+
+    def __init__(
+        self,
+        routes: list[PredictionRoute],
+        framework: ASGIApp,
+        telemetry: Telemetry,
+        authorizer: "Authorizer | None",
+        max_body_bytes: int,
+    ) -> None:
+        self.routes = {route.path: route for route in routes}
+        self.framework = framework
+        self.telemetry = telemetry
+        self.authorizer = authorizer
+        self.max_body_bytes = max_body_bytes
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        route = self.routes.get(scope["path"]) if scope["type"] == "http" else None
+        if route is None:
+            await self.framework(scope, receive, send)
+            return
+        start = perf_counter()
+        status = 500  # what is recorded if answering raises
+        headers = dict(scope["headers"])
+        try:
+            with self.telemetry.server_span(headers, scope, route.path) as span:
+                status = await self._answer(route, scope, headers, receive, send, span)
+                self.telemetry.answered(span, status)
+        finally:
+            self.telemetry.observe(scope["method"], route.path, status, perf_counter() - start)
+
+    async def _answer(
+        self,
+        route: PredictionRoute,
+        scope: HTTPScope,
+        headers: Headers,
+        receive: Receive,
+        send: Send,
+        span: Span | None,
+    ) -> int:
+        try:
+            if scope["method"] != "POST":
+                raise method_not_allowed(scope["method"], "POST")
+            if self.authorizer is not None and (denial := await self.authorizer.check(headers)) is not None:
+                self.telemetry.rejected(denial.status)
+                raise denial
+            payload = route.predict(route.decode(await self._body(headers, receive)), span)
+        except ApiError as error:
+            await respond(send, error.status, error.encode(), error.headers)
+            return error.status
+        await respond(send, 200, payload)
+        return 200
+
+    async def _body(self, headers: Headers, receive: Receive) -> bytes:
+        media_type = headers.get(b"content-type", b"").split(b";", 1)[0].strip().lower()
+        if media_type != JSON:
+            raise ApiError(415, "unsupported_media_type", "send the body as Content-Type: application/json")
+        declared = headers.get(b"content-length", b"")
+        if declared.isdigit() and int(declared) > self.max_body_bytes:
+            raise too_large(self.max_body_bytes)
+        body = b""
+        more = True
+        while more:
+            message = await receive()
+            body += message.get("body", b"")
+            more = message.get("more_body", False)
+            if len(body) > self.max_body_bytes:
+                raise too_large(self.max_body_bytes)
+        if not body:
+            raise ApiError(400, "empty_body", "the request body is empty; send a JSON object")
+        return body
+
+
+async def respond(send: Send, status: int, body: bytes, extra_headers: list[tuple[bytes, bytes]] | None = None) -> None:
+    headers = [(b"content-type", JSON), (b"content-length", str(len(body)).encode()), *(extra_headers or ())]
     await send({"type": "http.response.start", "status": status, "headers": headers})
-    await send({"type": "http.response.body", "body": body})
-
-
-def _error(status: int, error: str, detail: str) -> bytes:
-    return ApiError(status, error, detail).encode()
+    await send({"type": "http.response.body", "body": body, "more_body": False})

@@ -9,8 +9,8 @@ from prometheus_client.parser import text_string_to_metric_families
 from predictor.app import create_app
 from predictor.features import CHALLENGE_EXAMPLE, TEAM
 from predictor.settings import load_settings
-from predictor.telemetry.metrics import BOUNDS, Histogram, MetricsStore
-from predictor.telemetry.runtime import Telemetry
+from predictor.telemetry import Telemetry
+from predictor.telemetry.metrics import BOUNDS, Histogram, MetricsStore, counter_key
 
 EXAMPLE = {"array": list(CHALLENGE_EXAMPLE)}
 PARENT_TRACE = "0af7651916cd43dd8448eb211c80319c"
@@ -56,7 +56,7 @@ def test_request_duration_histogram_follows_the_http_semantic_conventions():
     assert "/no/such/path/123" not in routes
     assert "unmatched" in routes
     les = {s.labels["le"] for s in duration.samples if s.name.endswith("_bucket")}
-    assert {"0.05", "0.001", "10", "+Inf"} <= les  # includes the latency SLO threshold
+    assert {"0.05", "0.001", "10.0", "+Inf"} <= les  # includes the latency SLO threshold
 
 
 def test_predictions_are_counted_by_class_and_model_version():
@@ -139,14 +139,31 @@ def test_bucket_boundaries_are_inclusive_like_prometheus_le():
 def test_worker_snapshots_add_up_exactly(tmp_path):
     first, second = MetricsStore(tmp_path), MetricsStore(tmp_path)
     second.pid = first.pid + 1  # two workers sharing one folder
+    delayed = counter_key("predictor_predictions", "1", "v")
     for store, requests in ((first, 3), (second, 4)):
         for _ in range(requests):
             store.duration("POST", "/api", 200).observe(0.002)
-        store.count('predictor_predictions_total{predicted_class="1",model_version="v"}', requests)
+        store.count(delayed, requests)
         store.publish()
     first.duration("POST", "/api", 200).observe(0.002)  # live, not yet published
     merged = first.merged()
     *counts, total = merged.durations["POST|/api|200"]
     assert sum(counts) == 3 + 4 + 1
     assert total == pytest.approx(0.016)
-    assert merged.counters == {'predictor_predictions_total{predicted_class="1",model_version="v"}': 7}
+    assert merged.counters == {delayed: 7}
+
+
+def test_scrapes_never_go_backwards_whichever_worker_answers(tmp_path):
+    """Each scrape first writes the answering worker's own snapshot, so no sum mixes a live value
+    with an older copy of the same worker."""
+    first, second = MetricsStore(tmp_path), MetricsStore(tmp_path)
+    second.pid = first.pid + 1
+    totals = []
+    for step in range(20):
+        for store in (first, second):
+            store.duration("POST", "/api", 200).observe(0.001)  # live, published only by scrapes here
+        answering = (first, second)[step % 2]
+        totals.append(sum(answering.merged().durations["POST|/api|200"][:-1]))
+    assert totals == sorted(totals)
+    second.publish()  # settled: every worker has written its latest values
+    assert sum(first.merged().durations["POST|/api|200"][:-1]) == 40

@@ -1,4 +1,178 @@
 """Telemetry at near-zero cost: pre-bound metrics merged across workers, sampled OTel traces.
 
-See docs/decisions/0003-telemetry.md for why the standard instrumentation is not on the hot path.
+`Telemetry` is what the rest of the service talks to, one per worker process; `enabled=False`
+(OTEL_SDK_DISABLED=true) records nothing. Why the standard instrumentation is not on the hot
+path: docs/decisions/0003-telemetry.md.
 """
+
+import asyncio
+import contextlib
+from collections.abc import Iterable, Iterator
+from contextlib import AbstractContextManager
+from pathlib import Path
+from typing import Any
+
+from litestar.types import ASGIApp, HTTPScope
+from opentelemetry import context, trace
+from opentelemetry.sdk.trace.export import SpanExporter
+from opentelemetry.trace import NonRecordingSpan, Span, SpanContext, SpanKind, StatusCode
+from prometheus_client import generate_latest
+from prometheus_client.metrics_core import Metric
+
+from predictor import __version__
+from predictor.loading import LoadedModel
+from predictor.settings import Settings
+from predictor.telemetry.exposition import gauge, registry
+from predictor.telemetry.metrics import MetricsStore, counter_key
+from predictor.telemetry.middleware import RequestMetrics
+from predictor.telemetry.tracing import TRACEPARENT, Sampler, caller_context, tracer_provider
+
+PUBLISH_SECONDS = 1.0
+NO_SPAN: AbstractContextManager[None] = contextlib.nullcontext()
+ONE_HOT, OFF_DOMAIN = counter_key("predictor_inputs", "one_hot"), counter_key("predictor_inputs", "off_domain")
+
+
+class Telemetry:
+    """Metrics store, sampler and tracer of this worker."""
+
+    def __init__(self, settings: Settings, span_exporter: SpanExporter | None = None) -> None:
+        self.enabled = not settings.otel_sdk_disabled
+        share_dir = Path(settings.predictor_metrics_dir) if settings.predictor_metrics_dir else None
+        self.store = MetricsStore(share_dir)
+        self.registry = registry(self.store, self._model_gauges)
+        self.sampler = Sampler(settings.otel_traces_sampler_arg)
+        if span_exporter is None and settings.otel_exporter_otlp_endpoint and self.enabled:
+            from opentelemetry.exporter.otlp.proto.http.trace_exporter import OTLPSpanExporter
+
+            span_exporter = OTLPSpanExporter()  # endpoint and headers from the standard OTEL_* variables
+        self.provider = (
+            tracer_provider(settings.otel_service_name, __version__, span_exporter)
+            if self.enabled and span_exporter is not None
+            else None
+        )
+        self.tracer = self.provider.get_tracer("predictor", __version__) if self.provider else None
+        self.gauges: list[Metric] = []
+        self.prediction_keys = ("", "")
+
+    def model_loaded(self, loaded: LoadedModel) -> None:
+        manifest = loaded.manifest
+        self.prediction_keys = (
+            counter_key("predictor_predictions", "0", manifest.version),
+            counter_key("predictor_predictions", "1", manifest.version),
+        )
+        v, source = manifest.version, manifest.source
+        info = ("model_version", "source_sha256", "sklearn_version")
+        self.gauges = [gauge("predictor_model_info", _INFO_HELP, info, {(v, source.sha256, source.sklearn_version): 1})]
+        if manifest.delay_share_band:
+            lower, upper = manifest.delay_share_band
+            bands = {(v, "lower"): lower, (v, "upper"): upper}
+            self.gauges.append(gauge("predictor_model_delay_share_band", _BAND_HELP, ("model_version", "bound"), bands))
+        if manifest.holdout:
+            share = {(v,): manifest.holdout.predicted_delay_share}
+            self.gauges.append(gauge("predictor_model_holdout_delay_share", _HOLDOUT_HELP, ("model_version",), share))
+
+    def _model_gauges(self) -> Iterable[Metric]:
+        return self.gauges
+
+    # --- the hot path ----------------------------------------------------------------------
+
+    def server_span(self, headers: dict[bytes, bytes], scope: HTTPScope, route: str) -> AbstractContextManager[Any]:
+        """The request's server span when it is sampled (yields it), else nothing to record (yields
+        None); a caller's unsampled trace context is still attached, so log lines carry its id."""
+        if not self.enabled:
+            return NO_SPAN
+        parent = caller_context(headers[TRACEPARENT], headers.get(b"tracestate")) if TRACEPARENT in headers else None
+        if self.tracer is not None and self.sampler.sampled(parent):
+            method = scope["method"]
+            return self.tracer.start_as_current_span(
+                f"{method} {route}",
+                context=trace.set_span_in_context(NonRecordingSpan(parent)) if parent else None,
+                kind=SpanKind.SERVER,
+                attributes={
+                    "http.request.method": method,
+                    "http.route": route,
+                    "url.path": scope["path"],
+                    "url.scheme": scope.get("scheme", "http"),
+                    "network.protocol.version": scope.get("http_version", "1.1"),
+                },
+            )
+        return _in_callers_context(parent) if parent is not None else NO_SPAN
+
+    @staticmethod
+    def answered(span: Span | None, status: int) -> None:
+        if span is not None:
+            span.set_attribute("http.response.status_code", status)
+            if status >= 500:
+                span.set_attribute("error.type", str(status))
+                span.set_status(StatusCode.ERROR)
+
+    def observe(self, method: str, route: str, status: int, seconds: float) -> None:
+        if self.enabled:
+            self.store.duration(method, route, status).observe(seconds)
+
+    def inference(self, span: Span | None, model: Any, rows: int) -> AbstractContextManager[Any]:
+        """A child span around the model call when the request is traced; otherwise nothing."""
+        if span is None or self.tracer is None:
+            return NO_SPAN
+        attributes = {"predictor.model.version": model.version, "predictor.rows": rows}
+        return self.tracer.start_as_current_span("predict", attributes=attributes)
+
+    def predicted(self, label: int, count: int = 1) -> None:
+        if self.enabled and count:
+            self.store.count(self.prediction_keys[label], count)
+
+    def inputs(self, flights: int, off_domain: int) -> None:
+        """Count rows by input domain: a possible flight (one-hot) or any other 0/1 vector."""
+        if self.enabled:
+            if flights:
+                self.store.count(ONE_HOT, flights)
+            if off_domain:
+                self.store.count(OFF_DOMAIN, off_domain)
+
+    def rejected(self, status: int) -> None:
+        if self.enabled:
+            self.store.count(counter_key("predictor_auth_rejections", str(status)))
+
+    def jwks_refresh_failed(self, failures: int) -> None:
+        if self.enabled:
+            self.store.count(counter_key("predictor_auth_jwks_refresh_failures"), failures)
+
+    # --- everything else ---------------------------------------------------------------------
+
+    def framework_metrics(self, app: ASGIApp, routes: set[str]) -> ASGIApp:
+        """The Litestar app with a request-metrics middleware around it (none when disabled)."""
+        return RequestMetrics(app, routes, self.observe) if self.enabled else app
+
+    def exposition(self) -> bytes:
+        if not self.enabled:
+            return b"# telemetry is off (OTEL_SDK_DISABLED=true)\n"
+        return generate_latest(self.registry)
+
+    async def publish_forever(self) -> None:
+        """Share this worker's counts with the others, once a second, until cancelled."""
+        if not self.enabled or self.store.share_dir is None:
+            return
+        while True:
+            await asyncio.sleep(PUBLISH_SECONDS)
+            self.store.publish()  # a few kB, once a second; snapshotting must not race the handlers
+
+    def shutdown(self) -> None:
+        if self.enabled:
+            with contextlib.suppress(OSError):
+                self.store.publish()
+        if self.provider is not None:
+            self.provider.shutdown()
+
+
+_INFO_HELP = "The model being served."
+_BAND_HELP = "Lowest and highest monthly share of 2017 flights the model predicts delayed."
+_HOLDOUT_HELP = "Share of the holdout flights the model predicts delayed."
+
+
+@contextlib.contextmanager
+def _in_callers_context(parent: SpanContext) -> Iterator[None]:
+    token = context.attach(trace.set_span_in_context(NonRecordingSpan(parent)))
+    try:
+        yield None
+    finally:
+        context.detach(token)

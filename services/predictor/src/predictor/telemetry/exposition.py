@@ -1,80 +1,81 @@
-"""The Prometheus text format (version 0.0.4) for /metrics."""
+"""/metrics through prometheus_client: our merged store as a custom Collector, plus each worker's
+process metrics from prometheus_client's own ProcessCollector, labelled by pid."""
 
-import os
+from collections.abc import Callable, Iterable
 from itertools import accumulate
-from pathlib import Path
 
-from predictor.telemetry.metrics import BOUNDS, COUNTERS, DURATION, GAUGES, MODEL_INFO, MetricsStore
+from prometheus_client import CollectorRegistry
+from prometheus_client.exposition import CONTENT_TYPE_PLAIN_0_0_4
+from prometheus_client.metrics_core import CounterMetricFamily, GaugeMetricFamily, HistogramMetricFamily, Metric
+from prometheus_client.process_collector import ProcessCollector
+from prometheus_client.registry import Collector
+from prometheus_client.utils import floatToGoString
 
-CONTENT_TYPE = "text/plain; version=0.0.4; charset=utf-8"
-_TICKS = os.sysconf("SC_CLK_TCK")
-_PAGE = os.sysconf("SC_PAGE_SIZE")
-_LE = [*(f"{b:g}" for b in BOUNDS), "+Inf"]
+from predictor.telemetry.metrics import BOUNDS, COUNTERS, DURATION, DURATION_LABELS, SEPARATOR, MetricsStore
 
-
-def render(store: MetricsStore) -> str:
-    snapshot = store.merged()
-    lines = [
-        f"# HELP {DURATION} Duration of HTTP server requests (OpenTelemetry http.server.request.duration).",
-        f"# TYPE {DURATION} histogram",
-    ]
-    for key in sorted(snapshot.durations):
-        method, route, status = key.split("|")
-        *counts, total = snapshot.durations[key]
-        labels = f'http_request_method="{method}",http_route="{_escape(route)}",http_response_status_code="{status}"'
-        for le, cumulative in zip(_LE, accumulate(counts), strict=True):
-            lines.append(f'{DURATION}_bucket{{{labels},le="{le}"}} {cumulative:g}')
-        lines.append(f"{DURATION}_sum{{{labels}}} {total!r}")
-        lines.append(f"{DURATION}_count{{{labels}}} {sum(counts):g}")
-    for name, help_text in COUNTERS.items():
-        lines += [f"# HELP {name} {help_text}", f"# TYPE {name} counter"]
-        lines += [f"{series} {n}" for series, n in sorted(snapshot.counters.items()) if series.startswith(name + "{")]
-    if store.model_info:
-        labels = ",".join(f'{name}="{_escape(value)}"' for name, value in sorted(store.model_info.items()))
-        lines += [
-            f"# HELP {MODEL_INFO} The model being served.",
-            f"# TYPE {MODEL_INFO} gauge",
-            f"{MODEL_INFO}{{{labels}}} 1",
-        ]
-    for name, help_text in GAUGES.items():
-        lines += [f"# HELP {name} {help_text}", f"# TYPE {name} gauge"]
-        lines += [f"{series} {value!r}" for series, value in sorted(store.gauges.items()) if series.startswith(name)]
-    lines += _process_lines(store.worker_pids())
-    return "\n".join(lines) + "\n"
+CONTENT_TYPE = CONTENT_TYPE_PLAIN_0_0_4  # the format Prometheus 2.x scrapes natively
+_LE = [*(floatToGoString(bound) for bound in BOUNDS), "+Inf"]
 
 
-def _process_lines(pids: list[int]) -> list[str]:
-    """CPU, memory and open files of every live worker (saturation signals), labelled by pid."""
-    samples: dict[str, list[str]] = {"cpu": [], "rss": [], "fds": []}
-    for pid in pids:
-        try:
-            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-            rss_pages = int(Path(f"/proc/{pid}/statm").read_text().split()[1])
-            fds = len(os.listdir(f"/proc/{pid}/fd"))
-        except (FileNotFoundError, ProcessLookupError, PermissionError):
-            continue  # a worker that has gone away
-        samples["cpu"].append(
-            f'process_cpu_seconds_total{{pid="{pid}"}} {(int(fields[11]) + int(fields[12])) / _TICKS}'
+class StoreCollector(Collector):
+    """Request durations and counters of every worker (merged at each scrape), and the fixed gauges."""
+
+    def __init__(self, store: MetricsStore, gauges: Callable[[], Iterable[Metric]]) -> None:
+        self.store = store
+        self.gauges = gauges
+
+    def collect(self) -> Iterable[Metric]:
+        snapshot = self.store.merged()
+        duration = HistogramMetricFamily(
+            DURATION,
+            "Duration of HTTP server requests (OpenTelemetry http.server.request.duration).",
+            labels=DURATION_LABELS,
         )
-        samples["rss"].append(f'process_resident_memory_bytes{{pid="{pid}"}} {rss_pages * _PAGE}')
-        samples["fds"].append(f'process_open_fds{{pid="{pid}"}} {fds}')
-    return [
-        "# HELP process_cpu_seconds_total CPU time of each worker process.",
-        "# TYPE process_cpu_seconds_total counter",
-        *samples["cpu"],
-        "# HELP process_resident_memory_bytes Resident memory of each worker process.",
-        "# TYPE process_resident_memory_bytes gauge",
-        *samples["rss"],
-        "# HELP process_open_fds Open file descriptors of each worker process.",
-        "# TYPE process_open_fds gauge",
-        *samples["fds"],
-    ]
+        for key in sorted(snapshot.durations):
+            *counts, total = snapshot.durations[key]
+            cumulative = [(le, count) for le, count in zip(_LE, accumulate(counts), strict=True)]
+            duration.add_metric(key.split("|"), cumulative, total)
+        yield duration
+        for name, (help_text, labels) in COUNTERS.items():
+            family = CounterMetricFamily(name, help_text, labels=labels)
+            for series, count in sorted(snapshot.counters.items()):
+                series_name, *values = series.split(SEPARATOR)
+                if series_name == name:
+                    family.add_metric(values, count)
+            yield family
+        yield from self.gauges()
 
 
-def label_value(value: str) -> str:
-    """A label value as the text format needs it."""
-    return _escape(value)
+class WorkerProcesses(Collector):
+    """prometheus_client's process metrics (CPU, memory, open files...) for every live worker."""
+
+    def __init__(self, pids: Callable[[], list[int]]) -> None:
+        self.pids = pids
+        self.collectors: dict[int, ProcessCollector] = {}
+
+    def collect(self) -> Iterable[Metric]:
+        families: dict[str, Metric] = {}
+        for pid in self.pids():
+            collector = self.collectors.get(pid) or self.collectors.setdefault(
+                pid, ProcessCollector(pid=lambda pid=pid: pid, registry=None)
+            )
+            for family in collector.collect():  # nothing for a worker that has gone away
+                merged = families.setdefault(family.name, Metric(family.name, family.documentation, family.type))
+                for sample in family.samples:
+                    merged.add_sample(sample.name, sample.labels | {"pid": str(pid)}, sample.value)
+        yield from families.values()
 
 
-def _escape(value: str) -> str:
-    return value.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n")
+def registry(store: MetricsStore, gauges: Callable[[], Iterable[Metric]]) -> CollectorRegistry:
+    metrics = CollectorRegistry(auto_describe=False)
+    metrics.register(StoreCollector(store, gauges))
+    metrics.register(WorkerProcesses(store.worker_pids))
+    return metrics
+
+
+def gauge(name: str, help_text: str, labels: tuple[str, ...], values: dict[tuple[str, ...], float]) -> Metric:
+    """A gauge family with one sample per label-value tuple."""
+    family = GaugeMetricFamily(name, help_text, labels=labels)
+    for label_values, value in values.items():
+        family.add_metric(label_values, value)
+    return family

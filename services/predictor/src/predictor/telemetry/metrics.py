@@ -1,10 +1,12 @@
-"""Pre-bound request metrics, shared across worker processes, rendered for Prometheus.
+"""Request metrics kept per worker in plain Python, shared across worker processes through files.
 
-Each worker aggregates in plain Python objects (an observation is a bisect and two additions,
-about a microsecond) and writes a cumulative snapshot of them to PREDICTOR_METRICS_DIR once a
-second, off the request path. /metrics, answered by any worker, sums the other workers' latest
-snapshots with its own live values, so N requests served by any mix of workers show as N.
-Names follow the OpenTelemetry HTTP semantic conventions as Prometheus exports them.
+Each worker aggregates in plain objects (an observation is a bisect and two additions) and
+writes a cumulative snapshot of them to PREDICTOR_METRICS_DIR once a second, off the request
+path. A scrape, answered by any worker, first writes that worker's own snapshot, then sums
+every worker's latest snapshot. Each file only ever grows, and the answering worker's is the
+newest, so the sum never goes backwards between scrapes and N requests show as exactly N once
+every worker has written. Names follow the OpenTelemetry HTTP semantic conventions as
+Prometheus exports them.
 """
 
 import os
@@ -16,19 +18,21 @@ import msgspec
 # Seconds. Includes the latency SLO threshold (0.05 s, slo/) and finer buckets for a fast service.
 BOUNDS = (0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.075, 0.1, 0.25, 0.5, 0.75, 1.0, 2.5, 5.0, 7.5, 10.0)
 DURATION = "http_server_request_duration_seconds"
-MODEL_INFO = "predictor_model_info"
-# Gauges set once from the manifest: what the model's predictions should look like.
-GAUGES = {
-    "predictor_model_delay_share_band": "Lowest and highest monthly share of 2017 flights the model predicts delayed.",
-    "predictor_model_holdout_delay_share": "Share of the holdout flights the model predicts delayed.",
-}
-# Counters by name, with their help text; a series is a name plus its {labels}.
+DURATION_LABELS = ("http_request_method", "http_route", "http_response_status_code")
+# Counters by name (Prometheus adds _total): help text and label names.
 COUNTERS = {
-    "predictor_predictions_total": "Predictions served, by predicted class and model version.",
-    "predictor_inputs_total": "Rows predicted, by input domain: one_hot (a possible flight) or off_domain.",
-    "predictor_auth_rejections_total": "Requests refused by in-app authorization, by status.",
-    "predictor_auth_jwks_refresh_failures_total": "Failed JWKS fetches (verification went on with cached keys).",
+    "predictor_predictions": (
+        "Predictions served, by predicted class and model version.",
+        ("predicted_class", "model_version"),
+    ),
+    "predictor_inputs": ("Rows predicted, by input domain: one_hot (a possible flight) or off_domain.", ("domain",)),
+    "predictor_auth_rejections": (
+        "Requests refused by in-app authorization, by status.",
+        ("http_response_status_code",),
+    ),
+    "predictor_auth_jwks_refresh_failures": ("Failed JWKS fetches (verification went on with cached keys).", ()),
 }
+SEPARATOR = "\x1f"  # between a counter's name and its label values in a snapshot key
 
 
 class Histogram:
@@ -46,10 +50,10 @@ class Histogram:
 
 
 class Snapshot(msgspec.Struct):
-    """One worker's cumulative values: what it writes to disk and what /metrics adds up."""
+    """One worker's cumulative values: what it writes to disk and what a scrape adds up."""
 
     durations: dict[str, list[float]] = {}  # "method|route|status" -> counts + [sum]
-    counters: dict[str, int] = {}  # 'name{label="value",...}' -> count
+    counters: dict[str, int] = {}  # SEPARATOR.join((name, *label values)) -> count
 
 
 class MetricsStore:
@@ -58,8 +62,6 @@ class MetricsStore:
     def __init__(self, share_dir: Path | None) -> None:
         self.durations: dict[tuple[str, str, int], Histogram] = {}
         self.counters: dict[str, int] = {}
-        self.model_info: dict[str, str] = {}
-        self.gauges: dict[str, float] = {}  # 'name{labels}' -> value
         self.share_dir = share_dir
         self.pid = os.getpid()
 
@@ -70,9 +72,9 @@ class MetricsStore:
             histogram = self.durations[key] = Histogram()
         return histogram
 
-    def count(self, series: str, amount: int = 1) -> None:
-        """Add to a counter series, e.g. 'predictor_predictions_total{predicted_class="1",...}'."""
-        self.counters[series] = self.counters.get(series, 0) + amount
+    def count(self, key: str, amount: int = 1) -> None:
+        """Add to a counter series; `key` comes from counter_key()."""
+        self.counters[key] = self.counters.get(key, 0) + amount
 
     def snapshot(self) -> Snapshot:
         return Snapshot(
@@ -90,11 +92,13 @@ class MetricsStore:
         partial.replace(target)
 
     def merged(self) -> Snapshot:
-        """Every worker's latest snapshot summed, with this worker's live values in place of its file."""
-        total = self.snapshot()
-        for path in self.share_dir.glob("worker-*.json") if self.share_dir else ():
-            if path.name != f"worker-{self.pid}.json":
-                _add(total, msgspec.json.decode(path.read_bytes(), type=Snapshot))
+        """Every worker's latest snapshot summed, this worker's written first so that it is the newest."""
+        if self.share_dir is None:
+            return self.snapshot()
+        self.publish()
+        total = Snapshot(durations={}, counters={})
+        for path in self.share_dir.glob("worker-*.json"):
+            _add(total, msgspec.json.decode(path.read_bytes(), type=Snapshot))
         return total
 
     def worker_pids(self) -> list[int]:
@@ -102,6 +106,10 @@ class MetricsStore:
         for path in self.share_dir.glob("worker-*.json") if self.share_dir else ():
             pids.add(int(path.stem.removeprefix("worker-")))
         return sorted(pids)
+
+
+def counter_key(name: str, *label_values: str) -> str:
+    return SEPARATOR.join((name, *label_values))
 
 
 def _add(total: Snapshot, other: Snapshot) -> None:

@@ -1,0 +1,70 @@
+"""Every route that is not a prediction: health, the model's manifest, /metrics and the OpenAPI
+document, as plain Litestar handlers (their cost does not matter; their correctness does)."""
+
+from collections.abc import Callable, Sequence
+from typing import Any
+
+import msgspec
+from litestar import Litestar, MediaType, Request, Response, get
+from litestar.exceptions import HTTPException
+
+from predictor.errors import ApiError, from_framework, not_ready
+from predictor.state import ServiceState
+from predictor.telemetry.exposition import CONTENT_TYPE
+
+
+def litestar_app(
+    state: ServiceState,
+    metrics: Callable[[], bytes],
+    document: dict[str, Any],
+    lifespan: Sequence[Any],
+    max_body_bytes: int,
+) -> Litestar:
+    @get("/health/live", sync_to_thread=False)
+    def live() -> dict[str, str]:
+        return {"status": "live"}
+
+    @get("/health/ready", sync_to_thread=False)
+    def ready() -> dict[str, str]:
+        if not state.ready:
+            raise not_ready()
+        return {"status": "ready", "model_version": state.loaded.model.version}
+
+    @get("/health", sync_to_thread=False)
+    def health() -> dict[str, str]:
+        """Readiness in the shape other answers on this data use ({"status": "OK"})."""
+        if not state.ready:
+            raise not_ready()
+        return {"status": "OK"}
+
+    @get("/model", sync_to_thread=False)
+    def model() -> dict[str, Any]:
+        """The manifest: where the weights came from and how they were checked (not the self-check data)."""
+        metadata: dict[str, Any] = msgspec.to_builtins(state.loaded.manifest)
+        metadata.pop("self_check", None)
+        return metadata
+
+    @get("/metrics", sync_to_thread=False)
+    def prometheus() -> Response[bytes]:
+        return Response(metrics(), headers={"content-type": CONTENT_TYPE})
+
+    @get(["/schema", "/schema/openapi.json"], sync_to_thread=False)
+    def schema() -> dict[str, Any]:
+        return document
+
+    return Litestar(
+        route_handlers=[live, ready, health, model, prometheus, schema],
+        lifespan=list(lifespan),
+        exception_handlers={ApiError: _api_error, HTTPException: _http_error},
+        openapi_config=None,
+        request_max_body_size=max_body_bytes,
+    )
+
+
+def _api_error(_: Request[Any, Any, Any], error: ApiError) -> Response[bytes]:
+    return Response(error.encode(), status_code=error.status, media_type=MediaType.JSON)
+
+
+def _http_error(_: Request[Any, Any, Any], error: HTTPException) -> Response[bytes]:
+    problem = from_framework(error.status_code, error.detail)
+    return Response(problem.encode(), status_code=problem.status, media_type=MediaType.JSON, headers=error.headers)
