@@ -76,6 +76,7 @@ module "monitoring" {
   cloud_run_service_name = module.service.service_name
   # slo/openslo is the only place SLO targets and windows are written.
   slo_dir               = "${path.root}/../../slo/openslo"
+  slo_conventions       = "${path.root}/../../slo/conventions.yaml"
   notification_channels = var.notification_channels
 
   depends_on = [google_project_service.main]

@@ -3,7 +3,7 @@
 Reads select_slo_budget_fraction (remaining budget, 1 = untouched, <= 0 = spent) for every SLO
 annotated slo.predictor.dev/deploy-gate: "true", from the Cloud Monitoring API with the standard
 library and PyYAML only (the deploy job installs nothing else: requirements/gate.txt).
-Token: GOOGLE_OAUTH_ACCESS_TOKEN (e.g. from google-github-actions/auth), else the metadata server.
+Token: GOOGLE_OAUTH_ACCESS_TOKEN (the deploy job sets it from `gcloud auth print-access-token`).
 Exit 0 = deploy, 1 = budget spent, 2 = cannot tell: no such SLO, no data, no permission, no answer.
 It fails closed, because a gate that passes when it cannot read the budget disables the freeze
 for good the day an SLO is renamed. SLO_GATE_OVERRIDE=true turns 1 and 2 into 0 and says so: the
@@ -26,8 +26,6 @@ from typing import Any
 from slokit import model, paths
 
 API = "https://monitoring.googleapis.com/v3"
-METADATA_HOST = "http://metadata.google.internal"
-METADATA_TOKEN_URL = f"{METADATA_HOST}/computeMetadata/v1/instance/service-accounts/default/token"
 LOOKBACK = timedelta(hours=1)
 OK, SPENT, UNKNOWN = 0, 1, 2
 
@@ -85,9 +83,9 @@ def gate(readings: list[Reading], override: bool) -> tuple[int, list[str]]:
 
 
 def main(folder: Path, fetch: Fetch | None = None, now: datetime | None = None) -> int:
-    project = os.environ.get("GCP_PROJECT_ID", "")
-    if not project:
-        print("GCP_PROJECT_ID is not set", file=sys.stderr)
+    project, token = os.environ.get("GCP_PROJECT_ID", ""), os.environ.get("GOOGLE_OAUTH_ACCESS_TOKEN", "")
+    if not (project and token):
+        print("GCP_PROJECT_ID and GOOGLE_OAUTH_ACCESS_TOKEN must both be set", file=sys.stderr)
         return UNKNOWN
     catalog = model.load(folder)
     fetch = fetch or _fetch
@@ -96,25 +94,13 @@ def main(folder: Path, fetch: Fetch | None = None, now: datetime | None = None) 
     for slo in (s for s in catalog.slos if s.deploy_gate):
         resource = slo_resource(project, catalog.service, slo.name)
         try:
-            status, body = fetch(budget_url(project, resource, moment), _headers())
+            status, body = fetch(budget_url(project, resource, moment), {"Authorization": f"Bearer {token}"})
         except (OSError, ValueError) as error:
             status, body = 0, {"error": {"message": str(error)}}
         readings.append(read(slo.name, status, body))
     code, lines = gate(readings, os.environ.get("SLO_GATE_OVERRIDE", "").lower() == "true")
     print("\n".join(lines), file=sys.stderr if code else sys.stdout)
     return code
-
-
-def _headers() -> dict[str, str]:
-    token = os.environ.get("GOOGLE_OAUTH_ACCESS_TOKEN") or _metadata_token()
-    return {"Authorization": f"Bearer {token}"}
-
-
-def _metadata_token() -> str:
-    headers = {"Metadata-Flavor": "Google"}
-    request = urllib.request.Request(METADATA_TOKEN_URL, headers=headers)  # noqa: S310 (constant)
-    with urllib.request.urlopen(request, timeout=5) as response:  # noqa: S310
-        return json.load(response)["access_token"]
 
 
 def _fetch(url: str, headers: dict[str, str]) -> tuple[int, dict[str, Any]]:

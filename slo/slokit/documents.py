@@ -33,11 +33,6 @@ class LoadError(Exception):
         self.problem = problem
 
 
-def load_dir(folder: Path) -> list[Document]:
-    """Every *.yaml file in folder, sorted by name; LoadError on the first unreadable one."""
-    return [load_file(path) for path in sorted(folder.glob("*.yaml"))]
-
-
 def load_file(path: Path) -> Document:
     try:
         bodies = list(yaml.safe_load_all(path.read_text(encoding="utf-8")))

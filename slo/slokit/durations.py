@@ -6,7 +6,8 @@ periods can use them; they are rejected here with a message that says so.
 
 import re
 
-_SECONDS = {"m": 60, "h": 3600, "d": 86400, "w": 604800}
+from slokit.conventions import UNIT_SECONDS
+
 _SHORTHAND = re.compile(r"(\d+)([a-zA-Z])")
 
 
@@ -16,11 +17,11 @@ def to_seconds(text: str) -> int:
     if not match:
         raise ValueError(f"{text!r} is not a duration like 5m, 1h, 3d or 1w")
     amount, unit = int(match[1]), match[2]
-    if unit not in _SECONDS:
-        raise ValueError(f"{text!r}: unit {unit!r} has no fixed length; use m, h, d or w")
+    if unit not in UNIT_SECONDS:
+        raise ValueError(f"{text!r}: unit {unit!r} has no fixed length; use {', '.join(UNIT_SECONDS)}")
     if amount <= 0:
         raise ValueError(f"{text!r} must be longer than zero")
-    return amount * _SECONDS[unit]
+    return amount * UNIT_SECONDS[unit]
 
 
 def prom(seconds: int) -> str:

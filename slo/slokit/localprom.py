@@ -24,7 +24,7 @@ def render_config(
     target: str, scrape_interval: str | None = None, evaluation_interval: str | None = None
 ) -> dict[str, Any]:
     """The repo config scraping only `target` for the predictor job, rules by absolute path."""
-    config = yaml.safe_load(paths.PROMETHEUS_CONFIG.read_text(encoding="utf-8"))
+    config: dict[str, Any] = yaml.safe_load(paths.PROMETHEUS_CONFIG.read_text(encoding="utf-8"))
     config["scrape_configs"] = [job for job in config["scrape_configs"] if job["job_name"] == JOB]
     config["scrape_configs"][0]["static_configs"] = [{"targets": [target]}]
     config["rule_files"] = [str(paths.PROMETHEUS_CONFIG.parent / f) for f in config["rule_files"]]
@@ -35,7 +35,7 @@ def render_config(
     return config
 
 
-def start(config: dict[str, Any], listen: str, data_dir: Path, log: Path) -> subprocess.Popen:
+def start(config: dict[str, Any], listen: str, data_dir: Path, log: Path) -> subprocess.Popen[bytes]:
     """Start prometheus in the background; the caller stops it by its pid."""
     data_dir.mkdir(parents=True, exist_ok=True)
     config_file = data_dir / "prometheus.yml"
@@ -53,7 +53,7 @@ def start(config: dict[str, Any], listen: str, data_dir: Path, log: Path) -> sub
         )
 
 
-def wait_ready(listen: str, process: subprocess.Popen, attempts: int = 100) -> None:
+def wait_ready(listen: str, process: subprocess.Popen[bytes], attempts: int = 100) -> None:
     """Poll /-/ready; RuntimeError if prometheus exits or never gets ready."""
     for _ in range(attempts):
         if process.poll() is not None:

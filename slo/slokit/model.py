@@ -9,11 +9,8 @@ from pathlib import Path
 from typing import Any
 
 from slokit import durations, selectors, validate
-from slokit.documents import Document, load_dir
-
-# Conservative reading of GCP's burn-rate alerting: lookbacks over 24 h are left to Prometheus
-# (see docs/slo.md, "Cloud Monitoring"). Terraform's modules/openslo applies the same limit.
-GCP_MAX_LOOKBACK_SECONDS = 86400
+from slokit.conventions import CLOUD_RUN_SLI, DEPLOY_GATE, GCP_MAX_LOOKBACK_SECONDS, SHORT_WINDOW
+from slokit.documents import Document
 
 
 class InvalidSpec(Exception):
@@ -55,7 +52,6 @@ class Slo:
     service: str
     target: float
     period_days: int
-    sli_name: str
     sli_kind: str
     good_query: str
     total_query: str
@@ -86,10 +82,10 @@ class Catalog:
 
 def load(folder: Path) -> Catalog:
     """Validate the folder and build the catalog; InvalidSpec if anything is wrong."""
-    problems = validate.validate_dir(folder)
+    docs, problems = validate.load_and_validate(folder)
     if problems:
         raise InvalidSpec(problems)
-    index = {(d.kind, d.name): d for d in load_dir(folder)}
+    index = {(d.kind, d.name): d for d in docs}
     service = next(d for (kind, _), d in index.items() if kind == "Service")
     slos = [_slo(d, index) for (kind, _), d in sorted(index.items()) if kind == "SLO"]
     return Catalog(service.name, _display(service), tuple(slos))
@@ -113,11 +109,10 @@ def _slo(doc: Document, index: dict[tuple[str, str], Document]) -> Slo:
         service=spec["service"],
         target=float(target),
         period_days=durations.to_seconds(spec["timeWindow"][0]["duration"]) // 86400,
-        sli_name=sli.name,
-        sli_kind=sli.body["metadata"]["annotations"][validate.CLOUD_RUN_SLI],
+        sli_kind=sli.body["metadata"]["annotations"][CLOUD_RUN_SLI],
         good_query=ratio["good"]["metricSource"]["spec"]["query"].strip(),
         total_query=ratio["total"]["metricSource"]["spec"]["query"].strip(),
-        deploy_gate=annotations.get(validate.DEPLOY_GATE) == "true",
+        deploy_gate=annotations.get(DEPLOY_GATE) == "true",
         alerts=tuple(
             _alert(index[("AlertPolicy", ref["alertPolicyRef"])], index) for ref in spec.get("alertPolicies", [])
         ),
@@ -133,7 +128,7 @@ def _alert(policy: Document, index: dict[tuple[str, str], Document]) -> Alert:
         severity=spec["severity"],
         burn_rate=float(spec["condition"]["threshold"]),
         long_seconds=durations.to_seconds(spec["condition"]["lookbackWindow"]),
-        short_seconds=durations.to_seconds(condition.body["metadata"]["annotations"][validate.SHORT_WINDOW]),
+        short_seconds=durations.to_seconds(condition.body["metadata"]["annotations"][SHORT_WINDOW]),
         notification_targets=tuple(t["targetRef"] for t in policy.body["spec"]["notificationTargets"]),
     )
 

@@ -16,7 +16,6 @@ from slokit import durations, selectors
 from slokit.model import Alert, Slo
 
 SPEC = "openslo/v1"
-GENERATOR = "slokit"
 
 
 def ids(slo: Slo) -> dict[str, str]:
@@ -72,7 +71,7 @@ def rule_file(slo: Slo) -> dict[str, Any]:
 def _sli_and_alert_group(slo: Slo) -> dict[str, Any]:
     windows = [durations.prom(s) for s in slo.windows] + [f"{slo.period_days}d"]
     return {
-        "name": f"sloth-slo-sli-recordings-{slo.sloth_id}",
+        "name": f"slo-{slo.sloth_id}-sli-and-alerts",
         "rules": _alerts(
             slo,
             before=[
@@ -98,14 +97,9 @@ def _meta_group(slo: Slo) -> dict[str, Any]:
         ("slo:period_burn_rate:ratio", f"slo:sli_error:ratio_rate{period}{sel}\n/ {on}\nslo:error_budget:ratio{sel}\n"),
         ("slo:period_error_budget_remaining:ratio", f"1 - slo:period_burn_rate:ratio{sel}"),
     ]
-    info = {
-        "sloth_objective": f"{slo.target * 100:g}",
-        "sloth_spec": SPEC,
-        "sloth_version": GENERATOR,
-        "sloth_mode": "cli-gen-prom",
-    }
+    info = {"sloth_objective": f"{slo.target * 100:g}", "sloth_spec": SPEC}
     return {
-        "name": f"sloth-slo-meta-recordings-{slo.sloth_id}",
+        "name": f"slo-{slo.sloth_id}-meta",
         "rules": [{"record": r, "expr": e, "labels": ids(slo)} for r, e in records]
         + [{"record": "sloth_slo_info", "expr": "vector(1)", "labels": {**ids(slo), **info}}],
     }

@@ -53,7 +53,7 @@ def _cases(slo: Slo, alert: Alert, series: "_SeriesMaker", step: str) -> list[di
         }
     ]
 
-    def case(title: str, phases: list[tuple[int, int]], alerts: list, checks: list) -> dict:
+    def case(title: str, phases: list[tuple[int, int]], alerts: list[Any], checks: list[Any]) -> dict[str, Any]:
         at = durations.prom(sum(n for n, _ in phases) * step_s)
         return {
             "name": f"{name}: {title}",

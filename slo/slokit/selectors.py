@@ -8,9 +8,9 @@ threshold (the le matcher).
 import re
 from dataclasses import dataclass
 
+from slokit.conventions import LABEL_MATCHER, QUERY_SHAPE
+
 WINDOW = "{{.window}}"
-_QUERY = re.compile(r"sum\(rate\((?P<metric>[a-zA-Z_:][a-zA-Z0-9_:]*)\{(?P<matchers>[^{}]*)\}\[\{\{\.window\}\}\]\)\)")
-_MATCHER = re.compile(r'\s*([a-zA-Z_][a-zA-Z0-9_]*)\s*(=~|!~|!=|=)\s*"((?:[^"\\]|\\.)*)"\s*')
 SHAPE = "sum(rate(<metric>{<label matchers>}[{{.window}}]))"
 
 
@@ -45,16 +45,17 @@ class Selector:
 
 def parse(query: str) -> Selector:
     """The selector inside an SLI query; ValueError naming the expected shape otherwise."""
-    match = _QUERY.fullmatch(query.strip())
+    match = QUERY_SHAPE.fullmatch(query.strip())
     if not match:
         raise ValueError(f"query must have the shape {SHAPE}")
+    metric, inside = match.groups()
     matchers = []
-    for part in _split(match["matchers"]):
-        found = _MATCHER.fullmatch(part)
+    for part in _split(inside):
+        found = LABEL_MATCHER.fullmatch(part)
         if not found:
             raise ValueError(f"cannot read the label matcher {part.strip()!r}")
         matchers.append(Matcher(found[1], found[2], found[3].replace('\\"', '"')))
-    return Selector(match["metric"], tuple(matchers))
+    return Selector(metric, tuple(matchers))
 
 
 def _split(matchers: str) -> list[str]:

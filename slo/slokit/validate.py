@@ -12,15 +12,13 @@ from pathlib import Path
 from typing import Any
 
 from slokit import durations, selectors
+from slokit.conventions import CLOUD_RUN_SLI, DEPLOY_GATE, SHORT_WINDOW
 from slokit.documents import Document, LoadError, load_file
 
 API_VERSION = "openslo/v1"
 KINDS = ("Service", "DataSource", "SLI", "SLO", "AlertPolicy", "AlertCondition", "AlertNotificationTarget")
-ANNOTATION = "slo.predictor.dev/"
-SHORT_WINDOW = ANNOTATION + "short-lookback-window"
-CLOUD_RUN_SLI = ANNOTATION + "cloud-run-sli"
-DEPLOY_GATE = ANNOTATION + "deploy-gate"
 CLOUD_RUN_SLI_KINDS = ("availability", "latency")
+Index = dict[tuple[str, str], Document]  # (kind, name) -> document
 SEVERITIES = ("page", "ticket")
 GCP_MAX_PERIOD_DAYS = 30
 _NAME = re.compile(r"[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?")
@@ -70,6 +68,11 @@ def _type_name(kind: type | tuple[type, ...]) -> str:
 
 
 def validate_dir(folder: Path) -> list[Problem]:
+    return load_and_validate(folder)[1]
+
+
+def load_and_validate(folder: Path) -> tuple[list[Document], list[Problem]]:
+    """Every readable document of the folder, read once, and every problem found in them."""
     docs, problems = [], []
     for path in sorted(folder.glob("*.yaml")):
         try:
@@ -78,7 +81,7 @@ def validate_dir(folder: Path) -> list[Problem]:
             problems.append(Problem(error.file, "(file)", error.problem))
     if not any(folder.glob("*.yaml")):
         problems.append(Problem(folder, "(folder)", "holds no *.yaml OpenSLO documents"))
-    return problems + validate(docs)
+    return docs, problems + validate(docs)
 
 
 def validate(docs: list[Document]) -> list[Problem]:
@@ -122,7 +125,7 @@ def _envelope(check: _Check) -> bool:
     return name is not None
 
 
-def _ref(check: _Check, index: dict, path: str, kind: str) -> Any:
+def _ref(check: _Check, index: Index, path: str, kind: str) -> Any:
     name = check.get(path, str)
     if name is not None and (kind, name) not in index:
         check.fail(path, f"refers to {kind} {name!r}, which no file in the folder defines")
@@ -130,7 +133,7 @@ def _ref(check: _Check, index: dict, path: str, kind: str) -> Any:
     return index.get((kind, name)) if name is not None else None
 
 
-def _items(check: _Check, path: str, exactly: int | None = None, at_least: int = 1) -> list:
+def _items(check: _Check, path: str, exactly: int | None = None, at_least: int = 1) -> list[Any]:
     items = check.get(path, list) or []
     if exactly is not None and len(items) != exactly:
         check.fail(path, f"must have exactly {exactly} item(s), has {len(items)}")
@@ -144,12 +147,12 @@ def _annotation(check: _Check, key: str) -> str | None:
     return annotations.get(key) if isinstance(annotations, dict) else None
 
 
-def _data_source(check: _Check, index: dict) -> None:
+def _data_source(check: _Check, index: Index) -> None:
     check.get("spec.type", str)
     check.get("spec.connectionDetails", (dict, list))
 
 
-def _sli(check: _Check, index: dict) -> None:
+def _sli(check: _Check, index: Index) -> None:
     if check.get("spec.thresholdMetric", dict, required=False) is not None:
         check.fail("spec.thresholdMetric", "generator: only ratioMetric SLIs are supported")
         return
@@ -176,7 +179,7 @@ def _sli(check: _Check, index: dict) -> None:
         )
 
 
-def _metric_source(check: _Check, index: dict, path: str) -> selectors.Selector | None:
+def _metric_source(check: _Check, index: Index, path: str) -> selectors.Selector | None:
     if check.get(path, dict) is None:
         return None
     _ref(check, index, f"{path}.metricSourceRef", "DataSource")
@@ -192,7 +195,7 @@ def _metric_source(check: _Check, index: dict, path: str) -> selectors.Selector 
         return None
 
 
-def _slo(check: _Check, index: dict) -> None:
+def _slo(check: _Check, index: Index) -> None:
     _ref(check, index, "spec.service", "Service")
     if check.get("spec.indicator", dict, required=False) is not None:
         check.fail("spec.indicator", "generator: define the SLI in its own file and use indicatorRef")
@@ -250,7 +253,7 @@ def _target(check: _Check, path: str) -> float | None:
     return float(value)
 
 
-def _reachable(check: _Check, index: dict, policy: Document, target: float, path: str) -> None:
+def _reachable(check: _Check, index: Index, policy: Document, target: float, path: str) -> None:
     """A burn-rate alert whose threshold times the budget is >= 1 can never fire."""
     conditions = policy.body.get("spec", {}).get("conditions") or [{}]
     condition = index.get(("AlertCondition", conditions[0].get("conditionRef")))
@@ -263,14 +266,14 @@ def _reachable(check: _Check, index: dict, policy: Document, target: float, path
         )
 
 
-def _alert_policy(check: _Check, index: dict) -> None:
+def _alert_policy(check: _Check, index: Index) -> None:
     for i, _ in enumerate(_items(check, "spec.conditions", exactly=1)):
         _ref(check, index, f"spec.conditions.{i}.conditionRef", "AlertCondition")
     for i, _ in enumerate(_items(check, "spec.notificationTargets")):
         _ref(check, index, f"spec.notificationTargets.{i}.targetRef", "AlertNotificationTarget")
 
 
-def _alert_condition(check: _Check, index: dict) -> None:
+def _alert_condition(check: _Check, index: Index) -> None:
     if check.get("spec.severity", str) not in (None, *SEVERITIES):
         check.fail("spec.severity", f"generator: must be one of {', '.join(SEVERITIES)}")
     if check.get("spec.condition.kind", str) not in (None, "burnrate"):
@@ -287,17 +290,16 @@ def _alert_condition(check: _Check, index: dict) -> None:
         )
     long = _seconds(check, "spec.condition.lookbackWindow", check.get("spec.condition.lookbackWindow", str))
     short_path = f"metadata.annotations.{SHORT_WINDOW}"
-    short = _seconds(check, short_path, _annotation(check, SHORT_WINDOW) or _missing(check, short_path))
+    short_text = _annotation(check, SHORT_WINDOW)
+    if short_text is None:
+        check.fail(short_path, "is missing (the short window of the multiwindow pair)")
+    short = _seconds(check, short_path, short_text)
     if long and short and short * 12 != long:
         check.fail(
             short_path,
             f"must be 1/12 of lookbackWindow ({durations.prom(long)} / 12 = "
             f"{long // 12} s), as the SRE workbook derives the short window",
         )
-
-
-def _missing(check: _Check, path: str) -> None:
-    check.fail(path, "is missing (the short window of the multiwindow pair)")
 
 
 def _seconds(check: _Check, path: str, text: str | None) -> int | None:
@@ -312,15 +314,15 @@ def _seconds(check: _Check, path: str, text: str | None) -> int | None:
         return None
 
 
-def _notification_target(check: _Check, index: dict) -> None:
+def _notification_target(check: _Check, index: Index) -> None:
     check.get("spec.target", str)
 
 
-def _service(check: _Check, index: dict) -> None:
+def _service(check: _Check, index: Index) -> None:
     check.get("spec.description", str, required=False)
 
 
-_SPECS: dict[str, Callable[[_Check, dict], None]] = {
+_SPECS: dict[str, Callable[[_Check, Index], None]] = {
     "Service": _service,
     "DataSource": _data_source,
     "SLI": _sli,

@@ -1,5 +1,6 @@
 """Fixtures of the SLO toolkit's tests (slo/ is on pytest's pythonpath, see pyproject.toml)."""
 
+import json
 import shutil
 from pathlib import Path
 
@@ -31,3 +32,20 @@ def _edit(folder: Path, name: str, old: str, new: str) -> None:
 def edit():
     """edit(folder, file, old, new): replace text in one OpenSLO file (old must be there)."""
     return _edit
+
+
+# Values for Grafana's built-in variables, so dashboard PromQL can run against Prometheus directly.
+GRAFANA_VARIABLES = {"$__rate_interval": "1m", "$__interval": "15s", "$__range": "1h"}
+
+
+@pytest.fixture(scope="session")
+def dashboard_expressions() -> list[str]:
+    """Every PromQL expression of the generated dashboards (rows included), ready for Prometheus."""
+    found = []
+    for path in sorted(paths.DASHBOARDS_DIR.glob("*.json")):
+        for panel in json.loads(path.read_text(encoding="utf-8")).get("panels", []):
+            for inner in [panel, *panel.get("panels", [])]:
+                found += [t["expr"] for t in inner.get("targets", []) if t.get("expr")]
+    for variable, value in GRAFANA_VARIABLES.items():
+        found = [expr.replace(variable, value) for expr in found]
+    return found

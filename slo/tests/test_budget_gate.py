@@ -70,9 +70,12 @@ def test_override_lets_the_deploy_through_and_says_so(fixture, status, monkeypat
     assert "SLO_GATE_OVERRIDE=true: deploying anyway" in capsys.readouterr().out
 
 
-def test_missing_project_fails_closed(monkeypatch):
-    monkeypatch.delenv("GCP_PROJECT_ID")
-    assert budget_gate.main(paths.OPENSLO_DIR, _recorded("healthy", 200, []), NOW) == 2
+@pytest.mark.parametrize("variable", ["GCP_PROJECT_ID", "GOOGLE_OAUTH_ACCESS_TOKEN"])
+def test_missing_project_or_token_fails_closed(monkeypatch, variable):
+    monkeypatch.delenv(variable)
+    calls = []
+    assert budget_gate.main(paths.OPENSLO_DIR, _recorded("healthy", 200, calls), NOW) == 2
+    assert calls == []
 
 
 def test_a_network_error_fails_closed(capsys):
@@ -107,4 +110,4 @@ def test_the_gate_runs_as_a_module_and_fails_closed_without_a_project():
     env = {k: v for k, v in os.environ.items() if k != "GCP_PROJECT_ID"} | {"PYTHONPATH": str(paths.REPO / "slo")}
     done = subprocess.run([sys.executable, "-m", "slokit.budget_gate"], env=env, capture_output=True, text=True)
     assert done.returncode == 2
-    assert "GCP_PROJECT_ID is not set" in done.stderr
+    assert "GCP_PROJECT_ID and GOOGLE_OAUTH_ACCESS_TOKEN must both be set" in done.stderr

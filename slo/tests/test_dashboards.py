@@ -8,15 +8,10 @@ import subprocess
 
 import yaml
 from slokit import paths
-from slokit.dashboards import panels
 
 
 def dashboard_files():
     return sorted(paths.DASHBOARDS_DIR.glob("*.json"))
-
-
-def dashboard_expressions():
-    return panels.generated_expressions(paths.DASHBOARDS_DIR)
 
 
 def test_both_dashboards_are_generated_with_unique_panel_ids():
@@ -52,8 +47,8 @@ def test_burn_rate_panels_draw_each_alert_threshold(catalog):
     assert sorted(v for values in lines.values() for v in values) == expected
 
 
-def test_overview_covers_traffic_errors_latency_predictions_and_saturation():
-    exprs = " ".join(dashboard_expressions())
+def test_overview_covers_traffic_errors_latency_predictions_and_saturation(dashboard_expressions):
+    exprs = " ".join(dashboard_expressions)
     for needle in (
         "http_server_request_duration_seconds_count",
         "histogram_quantile(0.99",
@@ -62,14 +57,16 @@ def test_overview_covers_traffic_errors_latency_predictions_and_saturation():
         "process_resident_memory_bytes",
         "process_open_fds",
         '"class", "${1}xx"',
+        "predictor_inputs_total",
+        "predictor_model_delay_share_band",
     ):
         assert needle in exprs, needle
 
 
-def test_every_dashboard_expression_parses(require_tool, tmp_path):
+def test_every_dashboard_expression_parses(require_tool, tmp_path, dashboard_expressions):
     """promtool parses each expression as a recording rule (the live test evaluates them)."""
     promtool = require_tool("promtool")
-    exprs = dashboard_expressions()
+    exprs = dashboard_expressions
     rules = {
         "groups": [
             {"name": "dashboards", "rules": [{"record": f"dashboard:expr{i}", "expr": e} for i, e in enumerate(exprs)]}

@@ -22,7 +22,6 @@ import httpx
 import pytest
 import yaml
 from slokit import localprom, paths
-from slokit.dashboards import panels
 
 pytestmark = pytest.mark.integration
 GOOD_ROWS, BATCHES, BAD_JSON, BAD_SCHEMA, BAD_TYPE = 150, 10, 15, 15, 10
@@ -213,9 +212,9 @@ def test_availability_sli_equals_the_non_5xx_share_the_load_generator_saw(promet
     assert float(counters[0]["value"][1]) == pytest.approx(expected, rel=1e-12)
 
 
-def test_every_dashboard_expression_evaluates(prometheus, load):
+def test_every_dashboard_expression_evaluates(prometheus, load, dashboard_expressions):
     _settled(prometheus, load)
-    expressions = panels.generated_expressions(paths.DASHBOARDS_DIR)
+    expressions = dashboard_expressions
     assert len(expressions) >= 20
     failures = {e: a for e in expressions if (a := _query(prometheus, e))["status"] != "success"}
     assert failures == {}

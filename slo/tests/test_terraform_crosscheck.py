@@ -12,13 +12,13 @@ from pathlib import Path
 import pytest
 from slokit import model, paths
 
-MODULE = paths.TERRAFORM_MODULES / "openslo"
+MODULE = paths.REPO / "platform" / "terraform" / "modules" / "openslo"
 
 
-def _terraform_view(terraform: str, slo_dir: Path, work: Path) -> dict:
+def _terraform_view(terraform: str, slo_dir: Path, work: Path, conventions: Path = paths.CONVENTIONS) -> dict:
     work.mkdir()
     (work / "main.tf").write_text(
-        f'module "openslo" {{\n  source  = "{MODULE}"\n  slo_dir = "{slo_dir}"\n}}\n'
+        f'module "openslo" {{\n  source = "{MODULE}"\n  slo_dir = "{slo_dir}"\n  conventions = "{conventions}"\n}}\n'
         'output "normalized" {\n  value = module.openslo.normalized\n}\n'
     )
     env = {**os.environ, "TF_CLI_CONFIG_FILE": "/dev/null", "TF_IN_AUTOMATION": "1"}
@@ -67,3 +67,15 @@ def test_they_still_agree_after_a_change(require_tool, tmp_path, openslo_copy, e
     assert {"label": "le", "op": "=", "value": "0.1"} in python["slos"]["api-latency"]["good"]["matchers"]
     assert python["slos"]["api-latency"]["alerts"]["page-slow-burn"]["gcp_supported"] is False
     _same(python, _terraform_view(terraform, openslo_copy, tmp_path / "tf"))
+
+
+def test_a_convention_changed_for_one_reader_only_is_caught(require_tool, tmp_path):
+    """Terraform reading a different GCP lookback limit than slokit: the views must differ."""
+    terraform = require_tool("terraform")
+    changed = tmp_path / "conventions.yaml"
+    changed.write_text(
+        paths.CONVENTIONS.read_text().replace("gcp_max_lookback_seconds: 86400", "gcp_max_lookback_seconds: 3600")
+    )
+    python = model.normalized(model.load(paths.OPENSLO_DIR))
+    with pytest.raises(AssertionError):
+        _same(python, _terraform_view(terraform, paths.OPENSLO_DIR, tmp_path / "tf", changed))

@@ -9,17 +9,18 @@ import json
 import re
 import sys
 from pathlib import Path
+from typing import Any
 
 import hcl2
 
 BEGIN, END = "<!-- BEGIN TFDOCS (tools/tfdocs.py, DO NOT EDIT) -->", "<!-- END TFDOCS -->"
 
 
-def _text(value) -> str:
+def _text(value: Any) -> str:
     """A python-hcl2 v8 value as HCL shows it: strings lose their quotes, ${...} its wrapper."""
     if isinstance(value, str):
         if value.startswith('"'):
-            return json.loads(value)
+            return str(json.loads(value))
         return value[2:-1] if value.startswith("${") else value
     if isinstance(value, list):
         return json.dumps([_text(v) for v in value])
@@ -32,7 +33,7 @@ def _cell(text: str) -> str:
     return text.replace("|", "\\|").replace("\n", " ")
 
 
-def _blocks(module: Path, kind: str) -> list[tuple[str, dict]]:
+def _blocks(module: Path, kind: str) -> list[tuple[str, dict[str, Any]]]:
     found = []
     for path in sorted(module.glob("*.tf")):
         for block in hcl2.loads(path.read_text()).get(kind, []):
@@ -60,10 +61,11 @@ def main(argv: list[str]) -> int:
         readme = module / "README.md"
         text = readme.read_text()
         pattern = re.compile(re.escape(BEGIN) + ".*?" + re.escape(END), re.S)
-        if not pattern.search(text):
+        found = pattern.search(text)
+        if not found:
             print(f"{readme}: no {BEGIN} ... {END} markers", file=sys.stderr)
             return 2
-        start, end = pattern.search(text).span()
+        start, end = found.span()
         updated = text[:start] + tables(module) + text[end:]
         if updated != text:
             stale.append(str(readme))

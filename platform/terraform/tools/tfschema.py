@@ -11,6 +11,7 @@ import re
 import sys
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import hcl2
 
@@ -38,7 +39,7 @@ def _entries(body: str) -> dict[str, tuple[bool, str | None]]:
     return found
 
 
-def _build(entries: dict, functions: dict[str, str], seen: dict[str, Block]) -> Block:
+def _build(entries: dict[str, Any], functions: dict[str, str], seen: dict[str, Block]) -> Block:
     block = Block()
     for name, (is_block, nested) in entries.items():
         if not is_block:
@@ -71,7 +72,7 @@ def _unquote(label: str) -> str:
     return label.strip('"')
 
 
-def _check_body(body: dict, block: Block, where: str) -> list[str]:
+def _check_body(body: dict[str, Any], block: Block, where: str) -> list[str]:
     """Return one message per unknown name, or attribute written as a block and vice versa."""
     problems = []
     for key, value in body.items():

@@ -1,5 +1,7 @@
 """The service overview: traffic, errors, latency, prediction mix and saturation."""
 
+from typing import Any
+
 from grafana_foundation_sdk.builders import dashboard as dash_builders
 
 from slokit import selectors
@@ -20,7 +22,7 @@ def build(catalog: Catalog) -> dash_builders.Dashboard:
         f'{rate})), "class", "${{1}}xx", "http_response_status_code", "(.).*")'
     )
     quantile = 'histogram_quantile({q}, sum by (le) (rate({d}_bucket{{{sel}, http_route="/api"}}{r})))'
-    rows = {
+    rows: dict[str, list[Any]] = {
         "Traffic and errors": [
             panels.series(
                 "Requests per second by route",

@@ -1,8 +1,7 @@
 """Small builders shared by the dashboards, so each panel reads as title + queries + unit."""
 
 import json
-from pathlib import Path
-from typing import Any
+from typing import TypeVar
 
 from grafana_foundation_sdk.builders import common as common_builders
 from grafana_foundation_sdk.builders import dashboard as dash_builders
@@ -18,7 +17,10 @@ def query(expr: str, legend: str = "", ref: str = "A") -> prometheus.Dataquery:
     return prometheus.Dataquery().expr(expr).legend_format(legend or "__auto").ref_id(ref).datasource(DATASOURCE)
 
 
-def _with_queries(panel: Any, queries: list[tuple[str, str]]) -> Any:
+Panel = TypeVar("Panel", timeseries.Panel, stat.Panel)
+
+
+def _with_queries(panel: Panel, queries: list[tuple[str, str]]) -> Panel:
     for index, (expr, legend) in enumerate(queries):
         panel = panel.with_target(query(expr, legend, chr(ord("A") + index)))
     return panel.datasource(DATASOURCE)
@@ -69,31 +71,3 @@ def render(board: dash_builders.Dashboard) -> str:
     for number, panel in enumerate(data.get("panels", []), start=1):
         panel["id"] = number
     return json.dumps(data, indent=2, sort_keys=True) + "\n"
-
-
-def expressions(dashboard_json: dict[str, Any]) -> list[str]:
-    """Every PromQL expression in a rendered dashboard (rows included), for checks."""
-    found = []
-    for panel in dashboard_json.get("panels", []):
-        for inner in [panel, *panel.get("panels", [])]:
-            found += [t["expr"] for t in inner.get("targets", []) if t.get("expr")]
-    return found
-
-
-# Values for Grafana's built-in variables, so dashboard PromQL can run against Prometheus directly.
-GRAFANA_VARIABLES = {"$__rate_interval": "1m", "$__interval": "15s", "$__range": "1h"}
-
-
-def evaluable(expr: str) -> str:
-    for variable, value in GRAFANA_VARIABLES.items():
-        expr = expr.replace(variable, value)
-    return expr
-
-
-def generated_expressions(folder: Path) -> list[str]:
-    """Every dashboard expression in folder/*.json, ready for the Prometheus HTTP API."""
-    return [
-        evaluable(expr)
-        for path in sorted(folder.glob("*.json"))
-        for expr in expressions(json.loads(path.read_text(encoding="utf-8")))
-    ]

@@ -1,5 +1,7 @@
 """The SLO dashboard: per SLO, SLI against objective, budget left, burn rate per alert window."""
 
+from typing import Any
+
 from grafana_foundation_sdk.builders import dashboard as dash_builders
 
 from slokit import promrules
@@ -25,7 +27,7 @@ def build(catalog: Catalog) -> dash_builders.Dashboard:
     return board
 
 
-def _panels(slo: Slo) -> list:
+def _panels(slo: Slo) -> list[Any]:
     sel = promrules.matcher(slo)
     period = f"{slo.period_days}d"
 

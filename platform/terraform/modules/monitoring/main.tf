@@ -4,8 +4,9 @@
 # the short window as two conditions.
 
 module "openslo" {
-  source  = "../openslo"
-  slo_dir = var.slo_dir
+  source      = "../openslo"
+  slo_dir     = var.slo_dir
+  conventions = var.slo_conventions
 }
 
 module "sli_filters" {

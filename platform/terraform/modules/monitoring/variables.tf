@@ -19,6 +19,11 @@ variable "region" {
   type        = string
 }
 
+variable "slo_conventions" {
+  description = "The file of values the OpenSLO readers share (the repo's slo/conventions.yaml)."
+  type        = string
+}
+
 variable "slo_dir" {
   description = "Folder of OpenSLO v1 documents (the repo's slo/openslo), the only place targets, windows and thresholds are written."
   type        = string

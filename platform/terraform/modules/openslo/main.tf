@@ -1,23 +1,21 @@
 # Reads the OpenSLO folder into the normalized view that slo/slokit/model.py also builds; a pytest
 # compares the two (slo/tests/test_terraform_crosscheck.py), so both read targets, windows and
-# thresholds the same way.
+# thresholds the same way. What both need beside the documents comes from var.conventions
+# (slo/conventions.yaml), which slokit reads too: no constant is written twice.
 
 locals {
-  docs = [for f in sort(fileset(var.slo_dir, "*.yaml")) : yamldecode(file("${var.slo_dir}/${f}"))]
+  conventions = yamldecode(file(var.conventions))
+  docs        = [for f in sort(fileset(var.slo_dir, "*.yaml")) : yamldecode(file("${var.slo_dir}/${f}"))]
   by_kind = {
     for kind in ["Service", "SLI", "SLO", "AlertPolicy", "AlertCondition"] :
     kind => { for d in local.docs : d.metadata.name => d if d.kind == kind }
   }
   service = one(values(local.by_kind.Service))
 
-  annotation = "slo.predictor.dev/"
-  # The one SLI query shape slokit's validator allows, sum(rate(<metric>{<matchers>}[{{.window}}])),
-  # and one label matcher inside it (slo/slokit/selectors.py reads them the same way).
-  query_shape  = "^sum\\(rate\\(([a-zA-Z_:][a-zA-Z0-9_:]*)\\{(.*)\\}\\[\\{\\{\\.window\\}\\}\\]\\)\\)$"
-  matcher      = "([a-zA-Z_][a-zA-Z0-9_]*)\\s*(=~|!~|!=|=)\\s*\"((?:[^\"\\\\]|\\\\.)*)\""
-  unit_seconds = { m = 60, h = 3600, d = 86400, w = 604800 }
-  # Burn-rate lookbacks above this stay Prometheus-only (docs/slo.md, "Cloud Monitoring").
-  gcp_max_lookback_seconds = 86400
+  annotation   = { for name, suffix in local.conventions.annotations : name => "${local.conventions.annotation_prefix}${suffix}" }
+  query_shape  = local.conventions.query_shape
+  matcher      = local.conventions.label_matcher
+  unit_seconds = local.conventions.duration_unit_seconds
 
   alerts = {
     for name, policy in local.by_kind.AlertPolicy : name => {
@@ -28,7 +26,7 @@ locals {
   windows = {
     for name, a in local.alerts : name => {
       long  = a.condition.spec.condition.lookbackWindow
-      short = a.condition.metadata.annotations["${local.annotation}short-lookback-window"]
+      short = a.condition.metadata.annotations[local.annotation.short_window]
     }
   }
   window_seconds = {
@@ -44,7 +42,7 @@ locals {
       long_window_seconds  = local.window_seconds[name].long
       short_window_seconds = local.window_seconds[name].short
       notification_targets = [for t in a.policy.spec.notificationTargets : t.targetRef]
-      gcp_supported        = local.window_seconds[name].long <= local.gcp_max_lookback_seconds
+      gcp_supported        = local.window_seconds[name].long <= local.conventions.gcp_max_lookback_seconds
     }
   }
 
@@ -69,11 +67,11 @@ locals {
         tonumber(regex("^[0-9]+", slo.spec.timeWindow[0].duration))
         * local.unit_seconds[regex("[a-z]$", slo.spec.timeWindow[0].duration)] / 86400
       )
-      sli_kind = local.by_kind.SLI[slo.spec.indicatorRef].metadata.annotations["${local.annotation}cloud-run-sli"]
+      sli_kind = local.by_kind.SLI[slo.spec.indicatorRef].metadata.annotations[local.annotation.cloud_run_sli]
       # The metric and label matchers of the good and total queries: every backend counts these.
       good        = local.selectors[slo.spec.indicatorRef].good
       total       = local.selectors[slo.spec.indicatorRef].total
-      deploy_gate = try(slo.metadata.annotations["${local.annotation}deploy-gate"], "false") == "true"
+      deploy_gate = try(slo.metadata.annotations[local.annotation.deploy_gate], "false") == "true"
       alerts = {
         for ref in try(slo.spec.alertPolicies, []) : ref.alertPolicyRef => local.normalized_alerts[ref.alertPolicyRef]
       }

@@ -21,6 +21,7 @@ from predictor.schemas import (
 )
 
 REF = "#/components/schemas/{name}"
+Json = dict[str, Any]
 
 
 def feature_meaning(name: str) -> str:
@@ -113,7 +114,7 @@ def openapi_document(loaded: LoadedModel, max_batch_rows: int) -> dict[str, Any]
     }
 
 
-def _operation(op_id: str, summary: str, body: dict, ok: dict, errors: dict) -> dict:
+def _operation(op_id: str, summary: str, body: Json, ok: Json, errors: Json) -> Json:
     return {
         "operationId": op_id,
         "summary": summary,
@@ -125,18 +126,18 @@ def _operation(op_id: str, summary: str, body: dict, ok: dict, errors: dict) -> 
     }
 
 
-def _plain(op_id: str, summary: str, responses: dict) -> dict:
+def _plain(op_id: str, summary: str, responses: Json) -> Json:
     return {"operationId": op_id, "summary": summary, "responses": responses}
 
 
-def _error_response(description: str, schema: dict) -> dict:
+def _error_response(description: str, schema: Json) -> Json:
     return {"description": description, "content": {"application/json": {"schema": schema}}}
 
 
-def _json_response(description: str) -> dict:
+def _json_response(description: str) -> Json:
     return {"description": description, "content": {"application/json": {"schema": {"type": "object"}}}}
 
 
-def _status_response(description: str) -> dict:
+def _status_response(description: str) -> Json:
     schema = {"type": "object", "properties": {"status": {"type": "string"}}, "required": ["status"]}
     return {"description": description, "content": {"application/json": {"schema": schema}}}

@@ -12,6 +12,7 @@ from time import perf_counter
 from typing import TYPE_CHECKING, Any
 
 import msgspec
+from litestar.enums import ScopeType
 from litestar.types import ASGIApp, HTTPScope, Receive, Scope, Send
 from opentelemetry.trace import Span
 
@@ -129,8 +130,8 @@ class PredictionApp:
         self.max_body_bytes = max_body_bytes
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        route = self.routes.get(scope["path"]) if scope["type"] == "http" else None
-        if route is None:
+        route = self.routes.get(scope["path"]) if scope["type"] == ScopeType.HTTP else None
+        if route is None or scope["type"] != ScopeType.HTTP:
             await self.framework(scope, receive, send)
             return
         start = perf_counter()
@@ -176,7 +177,9 @@ class PredictionApp:
         more = True
         while more:
             message = await receive()
-            body += message.get("body", b"")
+            if message["type"] != "http.request":  # the client went away: nothing to answer
+                raise ApiError(400, "incomplete_body", "the connection closed before the body arrived")
+            body += message["body"]
             more = message.get("more_body", False)
             if len(body) > self.max_body_bytes:
                 raise too_large(self.max_body_bytes)

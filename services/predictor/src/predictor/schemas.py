@@ -4,7 +4,7 @@ Strict means JSON types are taken as they are: "1", 1.0, true and null are not t
 and unknown fields are rejected (a typo such as "arrray" must not pass silently).
 """
 
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
 import msgspec
 
@@ -55,7 +55,7 @@ def batch_request_type(max_rows: int) -> type[msgspec.Struct]:
     """POST /api/batch's body: {"arrays": [vector, ...]} with 1..max_rows rows; "probabilidades": true
     adds each row's probability of delay to the answer."""
     rows = Annotated[list[FeatureVector], msgspec.Meta(min_length=1, max_length=max_rows)]
-    fields = [("arrays", rows), ("probabilidades", bool, False)]
+    fields: list[tuple[str, Any] | tuple[str, Any, Any]] = [("arrays", rows), ("probabilidades", bool, False)]
     return msgspec.defstruct("BatchRequest", fields, forbid_unknown_fields=True)
 
 
@@ -65,14 +65,14 @@ def flights_request_type(features: FeatureSpace, max_rows: int) -> type[msgspec.
     flight = msgspec.defstruct(
         "Flight",
         [
-            (AIRLINE, Literal[features.airlines]),  # type: ignore[valid-type]
-            (FLIGHT_TYPE, Literal[features.flight_types]),  # type: ignore[valid-type]
-            (MONTH, Literal[features.months]),  # type: ignore[valid-type]
+            (AIRLINE, Literal[features.airlines]),
+            (FLIGHT_TYPE, Literal[features.flight_types]),
+            (MONTH, Literal[features.months]),
         ],
         forbid_unknown_fields=True,
     )
     rows = Annotated[list[flight], msgspec.Meta(min_length=1, max_length=max_rows)]  # type: ignore[valid-type]
-    fields = [("flights", rows), ("probabilities", bool, False)]
+    fields: list[tuple[str, Any] | tuple[str, Any, Any]] = [("flights", rows), ("probabilities", bool, False)]
     return msgspec.defstruct("FlightsRequest", fields, forbid_unknown_fields=True)
 
 

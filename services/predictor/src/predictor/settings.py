@@ -5,6 +5,7 @@ ways). A bad value stops start-up with one line naming the variable and the prob
 """
 
 import os
+from collections.abc import Mapping
 from typing import Annotated
 
 import msgspec
@@ -68,10 +69,10 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
 ENV_NAMES = {name: name.upper() for name in Settings.__struct_fields__}
 
 
-def load_settings(environ: dict[str, str] | None = None) -> Settings:
+def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
     """Settings from the environment (or the given mapping), strictly validated."""
-    environ = os.environ if environ is None else environ
-    raw = {field: environ[env] for field, env in ENV_NAMES.items() if environ.get(env, "") != ""}
+    source: Mapping[str, str] = os.environ if environ is None else environ
+    raw = {field: source[env] for field, env in ENV_NAMES.items() if source.get(env, "") != ""}
     try:
         settings = msgspec.convert(raw, Settings, strict=False)
     except msgspec.ValidationError as error:

@@ -8,6 +8,7 @@ variables {
   region                 = "us-central1"
   cloud_run_service_name = "predictor"
   slo_dir                = "../../../../slo/openslo"
+  slo_conventions        = "../../../../slo/conventions.yaml"
   notification_channels = {
     on-call-pager = ["projects/predictor-test/notificationChannels/1"]
   }

@@ -1,6 +1,7 @@
 # Offline: the module has no provider. Reads the repo's own OpenSLO folder.
 variables {
-  slo_dir = "../../../../slo/openslo"
+  slo_dir     = "../../../../slo/openslo"
+  conventions = "../../../../slo/conventions.yaml"
 }
 
 run "reads_the_repo_slos" {

@@ -7,7 +7,8 @@ run "read_the_repo_slos" {
   }
 
   variables {
-    slo_dir = "../../../../slo/openslo"
+    slo_dir     = "../../../../slo/openslo"
+    conventions = "../../../../slo/conventions.yaml"
   }
 }
 

@@ -4,6 +4,7 @@ import hashlib
 import hmac
 import time
 from collections import OrderedDict
+from typing import Any
 
 import jwt
 
@@ -66,7 +67,7 @@ class JwtVerifier:
             raise Rejected(forbidden=True)
         self._remember(token, float(claims["exp"]))
 
-    def _decode(self, token: bytes, key: jwt.PyJWK) -> dict:
+    def _decode(self, token: bytes, key: jwt.PyJWK) -> dict[str, Any]:
         if key.algorithm_name not in self.algorithms:
             raise Rejected()
         try:

@@ -11,6 +11,7 @@ import json
 import logging
 import time
 import urllib.request
+from typing import Any
 
 import jwt
 
@@ -54,7 +55,7 @@ class JwksCache:
         if time.monotonic() - self.attempted_at >= MIN_REFETCH_SECONDS:
             await self.refresh()
 
-    def _fetch(self) -> dict:
+    def _fetch(self) -> Any:
         request = urllib.request.Request(self.url, headers={"accept": "application/json"})  # noqa: S310 - operator's URL
         with urllib.request.urlopen(request, timeout=FETCH_TIMEOUT_SECONDS) as response:  # noqa: S310
             return json.load(response)

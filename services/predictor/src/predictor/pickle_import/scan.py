@@ -32,7 +32,7 @@ from fickling.ml import MLAllowlist
 from predictor.pickle_import import allowlist
 
 
-class OnlyAllowedGlobals(MLAllowlist, register=False):
+class OnlyAllowedGlobals(MLAllowlist, register=False):  # type: ignore[misc,call-arg]  # fickling is untyped
     """fickling's allow-list analysis, with our list of globals instead of its ML catalogue."""
 
     def __init__(self) -> None:

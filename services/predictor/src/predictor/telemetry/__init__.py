@@ -62,13 +62,15 @@ class Telemetry:
         )
         v, source = manifest.version, manifest.source
         info = ("model_version", "source_sha256", "sklearn_version")
-        self.gauges = [gauge("predictor_model_info", _INFO_HELP, info, {(v, source.sha256, source.sklearn_version): 1})]
+        self.gauges = [
+            gauge("predictor_model_info", _INFO_HELP, info, [((v, source.sha256, source.sklearn_version), 1)])
+        ]
         if manifest.delay_share_band:
             lower, upper = manifest.delay_share_band
-            bands = {(v, "lower"): lower, (v, "upper"): upper}
+            bands = [((v, "lower"), lower), ((v, "upper"), upper)]
             self.gauges.append(gauge("predictor_model_delay_share_band", _BAND_HELP, ("model_version", "bound"), bands))
         if manifest.holdout:
-            share = {(v,): manifest.holdout.predicted_delay_share}
+            share = [((v,), manifest.holdout.predicted_delay_share)]
             self.gauges.append(gauge("predictor_model_holdout_delay_share", _HOLDOUT_HELP, ("model_version",), share))
 
     def _model_gauges(self) -> Iterable[Metric]:

@@ -1,7 +1,7 @@
 """/metrics through prometheus_client: our merged store as a custom Collector, plus each worker's
 process metrics from prometheus_client's own ProcessCollector, labelled by pid."""
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from itertools import accumulate
 
 from prometheus_client import CollectorRegistry
@@ -14,7 +14,7 @@ from prometheus_client.utils import floatToGoString
 from predictor.telemetry.metrics import BOUNDS, COUNTERS, DURATION, DURATION_LABELS, SEPARATOR, MetricsStore
 
 CONTENT_TYPE = CONTENT_TYPE_PLAIN_0_0_4  # the format Prometheus 2.x scrapes natively
-_LE = [*(floatToGoString(bound) for bound in BOUNDS), "+Inf"]
+_LE = [*(floatToGoString(bound) for bound in BOUNDS), "+Inf"]  # type: ignore[no-untyped-call]
 
 
 class StoreCollector(Collector):
@@ -56,14 +56,16 @@ class WorkerProcesses(Collector):
     def collect(self) -> Iterable[Metric]:
         families: dict[str, Metric] = {}
         for pid in self.pids():
-            collector = self.collectors.get(pid) or self.collectors.setdefault(
-                pid, ProcessCollector(pid=lambda pid=pid: pid, registry=None)
-            )
+            collector = self.collectors.get(pid) or self.collectors.setdefault(pid, _process_collector(pid))
             for family in collector.collect():  # nothing for a worker that has gone away
                 merged = families.setdefault(family.name, Metric(family.name, family.documentation, family.type))
                 for sample in family.samples:
                     merged.add_sample(sample.name, sample.labels | {"pid": str(pid)}, sample.value)
         yield from families.values()
+
+
+def _process_collector(pid: int) -> ProcessCollector:
+    return ProcessCollector(pid=lambda: pid, registry=None)
 
 
 def registry(store: MetricsStore, gauges: Callable[[], Iterable[Metric]]) -> CollectorRegistry:
@@ -73,9 +75,9 @@ def registry(store: MetricsStore, gauges: Callable[[], Iterable[Metric]]) -> Col
     return metrics
 
 
-def gauge(name: str, help_text: str, labels: tuple[str, ...], values: dict[tuple[str, ...], float]) -> Metric:
-    """A gauge family with one sample per label-value tuple."""
+def gauge(name: str, help_text: str, labels: Sequence[str], samples: Iterable[tuple[Sequence[str], float]]) -> Metric:
+    """A gauge family with a sample per (label values, value)."""
     family = GaugeMetricFamily(name, help_text, labels=labels)
-    for label_values, value in values.items():
+    for label_values, value in samples:
         family.add_metric(label_values, value)
     return family

@@ -7,6 +7,7 @@ duration when the app returns. The prediction routes never pass through it (see 
 from collections.abc import Callable
 from time import perf_counter
 
+from litestar.enums import ScopeType
 from litestar.types import ASGIApp, Message, Receive, Scope, Send
 
 UNMATCHED = "unmatched"  # the http.route of paths no route serves: keeps the label set bounded
@@ -19,7 +20,7 @@ class RequestMetrics:
         self.observe = observe
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http":
+        if scope["type"] != ScopeType.HTTP:
             await self.app(scope, receive, send)
             return
         start = perf_counter()
