@@ -1,7 +1,8 @@
 """Back-to-back HTTP cost of telemetry and of authorization (`./task model:bench-telemetry|bench-auth`).
 
-Each variant is a real `predictor serve` (1 worker), started once and warmed up, all pinned to
-core 0 (only the one under load uses it); wrk on core 1 sends the challenge body. Variants
+Each variant is a real server (1 worker: `predictor serve`, or uvicorn with the standard
+OpenTelemetry instrumentation around our app, standard_otel.py), started once and warmed up, all
+pinned to core 0 (only the one under load uses it); wrk on core 1 sends the challenge body. Variants
 alternate in short runs, round by round, so that a noisy neighbour hurts them alike. Single runs
 on this shared VM vary by +-20%, so the table reports the median of many rounds, their range,
 and the ratio of the medians to the first variant. Sinks the service talks to (an OTLP
@@ -79,21 +80,35 @@ def token(alg: str) -> str:
     return jwt.encode(claims, Sink.keys[alg], algorithm=alg, headers={"kid": alg})
 
 
-def variants(kind: str, sink: str) -> dict[str, tuple[dict[str, str], str]]:
-    """Name -> (server environment, request header) for each variant, the baseline first."""
+SERVE = (str(PREDICTOR), "serve")
+# The standard instrumentation around our app, served with the same uvicorn settings as `predictor serve`.
+STANDARD_OTEL = (
+    sys.executable, "-m", "uvicorn", "standard_otel:create_app", "--factory", "--app-dir", str(HERE),
+    "--host", "127.0.0.1", "--loop", "uvloop", "--http", "httptools", "--no-access-log", "--log-level", "warning",
+)  # fmt: skip
+Variant = tuple[tuple[str, ...], dict[str, str], str]  # command, environment, request header
+
+
+def variants(kind: str, sink: str) -> dict[str, Variant]:
+    """Name -> (server command, environment, request header) for each variant, the baseline first."""
     if kind == "telemetry":
         return {
-            "telemetry off (OTEL_SDK_DISABLED=true)": ({"OTEL_SDK_DISABLED": "true"}, ""),
-            "telemetry on, default sampling, OTLP export": ({"OTEL_EXPORTER_OTLP_ENDPOINT": sink}, ""),
+            "telemetry off (OTEL_SDK_DISABLED=true)": (SERVE, {"OTEL_SDK_DISABLED": "true"}, ""),
+            "ours: telemetry on, default sampling, OTLP export": (SERVE, {"OTEL_EXPORTER_OTLP_ENDPOINT": sink}, ""),
+            "OpenTelemetry ASGI instrumentation + SDK metrics, same sampling and export": (
+                STANDARD_OTEL,
+                {"OTEL_EXPORTER_OTLP_ENDPOINT": sink},
+                "",
+            ),
         }
     jwt_env = {"AUTH_JWKS_URL": f"{sink}/certs", "AUTH_JWT_ISSUER": ISSUER, "AUTH_JWT_AUDIENCE": AUDIENCE}
     cold = jwt_env | {"AUTH_TOKEN_CACHE_SIZE": "0"}
     return {
-        "no auth": ({}, ""),
-        "API key": ({"AUTH_API_KEY_SHA256": hashlib.sha256(b"bench-key").hexdigest()}, "X-API-Key: bench-key"),
-        "JWT, verified-token cache": (jwt_env, f"Authorization: Bearer {token('RS256')}"),
-        "JWT RS256, verified every request": (cold, f"Authorization: Bearer {token('RS256')}"),
-        "JWT ES256, verified every request": (cold, f"Authorization: Bearer {token('ES256')}"),
+        "no auth": (SERVE, {}, ""),
+        "API key": (SERVE, {"AUTH_API_KEY_SHA256": hashlib.sha256(b"bench-key").hexdigest()}, "X-API-Key: bench-key"),
+        "JWT, verified-token cache": (SERVE, jwt_env, f"Authorization: Bearer {token('RS256')}"),
+        "JWT RS256, verified every request": (SERVE, cold, f"Authorization: Bearer {token('RS256')}"),
+        "JWT ES256, verified every request": (SERVE, cold, f"Authorization: Bearer {token('ES256')}"),
     }
 
 
@@ -104,19 +119,16 @@ def free_port() -> int:
 
 
 @contextlib.contextmanager
-def serving(variants: dict[str, tuple[dict[str, str], str]]) -> Iterator[dict[str, str]]:
+def serving(variants: dict[str, Variant]) -> Iterator[dict[str, str]]:
     """One server per variant, all on core 0 (only the one under load uses it), warmed up; yields
     each variant's URL, and stops them all at the end."""
     servers, urls = [], {}
     try:
-        for name, (env, header) in variants.items():
+        for name, (command, env, header) in variants.items():
             port = free_port()
             environ = os.environ | {"HOST": "127.0.0.1", "PORT": str(port), "WEB_CONCURRENCY": "1"} | env
-            servers.append(
-                subprocess.Popen(
-                    [*PIN_SERVER, PREDICTOR, "serve"], env=environ, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
-                )
-            )
+            argv = [*PIN_SERVER, *command, *(("--port", str(port)) if command != SERVE else ())]
+            servers.append(subprocess.Popen(argv, env=environ, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL))
             _wait_ready(port)
             urls[name] = f"http://127.0.0.1:{port}/api"
             wrk(urls[name], header, 2, 64)  # first requests pay one-off costs (imports, caches)
@@ -177,7 +189,7 @@ def main() -> None:
     results: dict[str, list[dict[str, float]]] = {name: [] for name in runs}
     with serving(runs) as urls:
         for round_number in range(1, args.rounds + 1):
-            for name, (_, header) in runs.items():
+            for name, (_, _, header) in runs.items():
                 results[name].append(wrk(urls[name], header, args.seconds, args.connections))
                 time.sleep(DRAIN_SECONDS)
                 print(f"round {round_number}/{args.rounds} {name}: {results[name][-1]}", flush=True)

@@ -1,8 +1,9 @@
 """In-process cost of one prediction request (not part of the test suite: `./task model:bench`).
 
 Each round runs REQUESTS requests through the ASGI app on one event loop, so the figure is the
-app's own cost per request (no sockets, no HTTP parsing). The typed Litestar handler is the
-design we did not take for the hot path (docs/decisions/0001-...): measured here side by side.
+app's own cost per request (no sockets, no HTTP parsing). The typed Litestar handler and the
+same hot path mounted as a Litestar `@asgi` route are the designs we did not take
+(docs/decisions/0001-...): measured here side by side.
 """
 
 import asyncio
@@ -10,6 +11,8 @@ import json
 
 import pytest
 from litestar import Litestar, post
+from litestar.handlers import asgi
+from litestar.types import Receive, Scope, Send
 
 from predictor.app import create_app
 from predictor.features import CHALLENGE_EXAMPLE, TEAM
@@ -29,6 +32,17 @@ def typed_litestar_app() -> Litestar:
     @post("/api", status_code=200)
     async def predict(data: PredictRequest) -> Predictions:
         return Predictions([model.predict_one(data.array)])
+
+    return Litestar([predict], openapi_config=None)
+
+
+def asgi_route_app() -> Litestar:
+    """Our hot path, reached through Litestar's router as an @asgi route instead of in front of it."""
+    ours = create_app(load_settings({}))
+
+    @asgi("/api", is_mount=False)
+    async def predict(scope: Scope, receive: Receive, send: Send) -> None:
+        await ours(scope, receive, send)
 
     return Litestar([predict], openapi_config=None)
 
@@ -77,6 +91,7 @@ def run_requests(app, path: str, body: bytes, count: int) -> list[int]:
     [
         ("lane single", lambda: create_app(load_settings({})), "/api", SINGLE),
         ("typed Litestar handler single", typed_litestar_app, "/api", SINGLE),
+        ("hot path as a Litestar @asgi route, single", asgi_route_app, "/api", SINGLE),
         ("lane batch of 500", lambda: create_app(load_settings({})), "/api/batch", BATCH),
         (
             "lane batch of 500, probabilities",
@@ -85,7 +100,13 @@ def run_requests(app, path: str, body: bytes, count: int) -> list[int]:
             BATCH_WITH_PROBABILITIES,
         ),
     ],
-    ids=["lane-single", "litestar-typed-single", "lane-batch-500", "lane-batch-500-probabilities"],
+    ids=[
+        "lane-single",
+        "litestar-typed-single",
+        "litestar-asgi-route-single",
+        "lane-batch-500",
+        "lane-batch-500-probabilities",
+    ],
 )
 def test_request_path(benchmark, name, factory, path, body):
     app = factory()
