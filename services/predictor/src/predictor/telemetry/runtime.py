@@ -3,9 +3,7 @@
 import asyncio
 import contextlib
 from pathlib import Path
-from typing import Any
-
-from opentelemetry.sdk.trace.export import SpanExporter
+from typing import TYPE_CHECKING, Any
 
 from predictor import __version__
 from predictor.backends import LoadedModel
@@ -15,6 +13,9 @@ from predictor.telemetry.metrics import MetricsStore
 from predictor.telemetry.middleware import TRACED, TelemetryMiddleware
 from predictor.telemetry.tracing import Sampler, tracer_provider
 
+if TYPE_CHECKING:
+    from opentelemetry.sdk.trace.export import SpanExporter
+
 PUBLISH_SECONDS = 1.0
 NOTHING = contextlib.nullcontext()
 
@@ -22,7 +23,7 @@ NOTHING = contextlib.nullcontext()
 class Telemetry:
     """Metrics store, sampler and tracer of this worker; `enabled=False` records nothing."""
 
-    def __init__(self, settings: Settings, span_exporter: SpanExporter | None = None) -> None:
+    def __init__(self, settings: Settings, span_exporter: "SpanExporter | None" = None) -> None:
         self.enabled = not settings.otel_sdk_disabled
         share_dir = Path(settings.predictor_metrics_dir) if settings.predictor_metrics_dir else None
         self.store = MetricsStore(share_dir)
