@@ -1,38 +1,58 @@
-"""Start-up imports what a request path needs: in-app auth and the trace SDK only when configured.
+"""Start-up imports what a request path needs: in-app auth and the trace SDK only when configured,
+and nothing of what the container image leaves out.
 
 Each import is paid on every Cloud Run cold start (`./task bench:startup` measures the whole
-start); building the app in a fresh interpreter shows which optional libraries it pulled in.
+start); building the app in a fresh interpreter shows what it pulled in.
 """
 
 import json
+import re
 import subprocess
 import sys
+from pathlib import Path
 
+IMAGE_LOCK = Path(__file__).resolve().parents[4] / "requirements" / "service.txt"
 AUTH = ("jwt", "cryptography", "predictor.auth.credentials", "predictor.auth.jwks", "predictor.auth.middleware")
-OPTIONAL = (*AUTH, "opentelemetry.sdk", "opentelemetry.exporter")
-PROBE = f"""
+TRACE_EXPORT = ("opentelemetry.sdk", "opentelemetry.exporter")
+PROBE = """
 import json, sys
+from importlib.metadata import packages_distributions
+import predictor.cli, predictor.server
 from predictor.app import create_app
 from predictor.settings import load_settings
 create_app(load_settings(json.loads(sys.argv[1])))
-print(json.dumps(sorted({{m.split(".")[0] if m.startswith(("jwt", "cryptography")) else m
-                          for m in sys.modules if m.startswith({OPTIONAL!r})}})))
+owners = packages_distributions()
+distributions = {d for name in list(sys.modules) for d in owners.get(name.split(".")[0], [])}
+print(json.dumps({"modules": sorted(sys.modules), "distributions": sorted(distributions)}))
 """
 
 
-def optional_modules_loaded(env: dict[str, str]) -> list[str]:
+def start_up(env: dict[str, str]) -> dict[str, list[str]]:
+    """The modules and distributions `predictor serve` has loaded once the app is built."""
     probe = [sys.executable, "-c", PROBE, json.dumps(env)]
     return json.loads(subprocess.run(probe, capture_output=True, text=True, check=True, timeout=60).stdout)
 
 
+def loaded(modules: list[str], prefixes: tuple[str, ...]) -> set[str]:
+    return {m for m in modules if m.startswith(prefixes)}
+
+
 def test_the_default_app_imports_neither_auth_nor_the_trace_sdk():
-    assert optional_modules_loaded({}) == []
+    assert loaded(start_up({})["modules"], AUTH + TRACE_EXPORT) == set()
 
 
 def test_auth_and_trace_export_settings_import_what_they_need():
-    loaded = optional_modules_loaded(
-        {"AUTH_API_KEY_SHA256": "0" * 64, "OTEL_EXPORTER_OTLP_ENDPOINT": "http://127.0.0.1:4318"}
-    )
-    assert {"jwt", "predictor.auth.credentials", "predictor.auth.middleware"} <= set(loaded)
-    assert "opentelemetry.sdk.trace" in loaded
-    assert "opentelemetry.exporter.otlp.proto.http.trace_exporter" in loaded
+    modules = start_up({"AUTH_API_KEY_SHA256": "0" * 64, "OTEL_EXPORTER_OTLP_ENDPOINT": "http://127.0.0.1:4318"})[
+        "modules"
+    ]
+    assert {"jwt", "predictor.auth.credentials", "predictor.auth.middleware"} <= loaded(modules, AUTH)
+    assert "opentelemetry.exporter.otlp.proto.http.trace_exporter" in loaded(modules, TRACE_EXPORT)
+
+
+def test_nothing_the_image_leaves_out_is_imported():
+    """The image's lock omits litestar's CLI and example-generation dependencies (see its header)."""
+    omitted = set(re.findall(r"--no-emit-package (\S+)", IMAGE_LOCK.read_text().split("\n", 2)[1]))
+    assert {"faker", "rich"} <= omitted
+    normalized = {re.sub(r"[-_.]+", "-", d).lower() for d in start_up({})["distributions"]}
+    assert "litestar" in normalized
+    assert normalized & omitted == set()
