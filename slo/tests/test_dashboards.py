@@ -6,6 +6,7 @@ Grafana cannot run here; the live test (test_live_prometheus.py) also evaluates 
 import json
 import subprocess
 
+import pytest
 import yaml
 from slokit import paths
 from slokit.dashboards import panels
@@ -66,6 +67,7 @@ def test_overview_covers_traffic_errors_latency_predictions_and_saturation():
         assert needle in exprs, needle
 
 
+@pytest.mark.integration
 def test_every_dashboard_expression_parses(require_tool, tmp_path):
     """promtool parses each expression as a recording rule (the live test evaluates them)."""
     promtool = require_tool("promtool")

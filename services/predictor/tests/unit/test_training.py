@@ -29,6 +29,7 @@ def bundled_pickle():
     return pickle.loads((BUNDLED_DIR / "pickle_model.pkl").read_bytes())
 
 
+@pytest.mark.slow
 def test_synthetic_data_has_the_real_datasets_shape(retrained):
     flights = read_flights(retrained / "flights.csv")
     assert len(flights.delayed) == 68_206
@@ -38,11 +39,13 @@ def test_synthetic_data_has_the_real_datasets_shape(retrained):
     assert 0.17 < sum(flights.delayed) / len(flights.delayed) < 0.20
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("artifact", ["weights.json", "pickle_model.pkl"])
 def test_regenerating_the_bundled_model_gives_the_same_bytes(retrained, artifact):
     assert (retrained / "model" / artifact).read_bytes() == (BUNDLED_DIR / artifact).read_bytes()
 
 
+@pytest.mark.slow
 def test_regenerated_manifest_matches_except_its_timestamp(retrained):
     fresh = msgspec.structs.asdict(read_manifest(retrained / "model"))
     bundled = msgspec.structs.asdict(read_manifest(BUNDLED_DIR))
