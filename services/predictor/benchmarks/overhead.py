@@ -1,4 +1,4 @@
-"""Back-to-back HTTP cost of telemetry and of authorization (`./task model:bench-telemetry|bench-auth`).
+"""Back-to-back HTTP cost of telemetry and of authorization (`./task bench:telemetry`, `bench:auth`).
 
 Each variant is a real `predictor serve` (1 worker), started once and warmed up, all pinned to
 core 0 (only the one under load uses it); wrk on core 1 sends the challenge body. Variants
