@@ -28,7 +28,7 @@ def require_tool() -> Callable[[str], str]:
         path = shutil.which(name)
         if path:
             return path
-        message = f"{name} is not on PATH; `./task system-tools` installs it or says how (README, 'Prerequisites')"
+        message = f"{name} is not on PATH (README, 'Prerequisites', says how to get it)"
         if os.environ.get("CI"):
             pytest.fail(message)
         pytest.skip(message)
