@@ -1,6 +1,6 @@
 #!/bin/sh
 # Make sure the system tools a task runs are installed, before it runs anything.
-# Usage: system-tools.sh TOOL...   (a command name, or `venv` for Python's venv module)
+# Usage: system-tools.sh TOOL...   (a command, or python3-venv for python3's venv module)
 #
 # Missing Debian packages are installed with apt-get when we are root or have passwordless sudo.
 # Otherwise the script stops with one line naming what is missing and the exact command to run.
@@ -10,14 +10,13 @@ set -eu
 
 present() {
   case $1 in
-    venv) python3 -c 'import ensurepip, venv' >/dev/null 2>&1 ;;
+    python3-venv) python3 -c 'import ensurepip, venv' >/dev/null 2>&1 ;;
     *) command -v "$1" >/dev/null 2>&1 ;;
   esac
 }
 
 package_of() {  # the Debian package that provides a tool; nothing when Debian has none
   case $1 in
-    venv) echo python3-venv ;;
     promtool) echo prometheus ;;
     terraform) ;;
     *) echo "$1" ;;

@@ -110,6 +110,6 @@ def test_missing_terraform_is_a_warning_locally_and_an_error_under_ci(tmp_path, 
 def test_python_without_its_venv_module_gets_python3_venv(tmp_path):
     machine = Machine(tmp_path, (), uid=0)
     machine.stub("python3", "exit 1")  # Debian's python3 without python3-venv cannot import ensurepip
-    result = machine.run("venv")
+    result = machine.run("python3-venv")
     assert machine.calls()[-1] == "apt-get install -y -qq --no-install-recommends python3-venv"
     assert result.returncode == 0, result.stderr
