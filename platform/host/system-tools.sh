@@ -38,7 +38,7 @@ for tool in "$@"; do
 done
 missing="${tools# }${unpackaged:+ $unpackaged}"
 note=""
-[ -z "$unpackaged" ] || note="; $unpackaged is not in Debian's packages (README, Prerequisites: where to get it)"
+[ -z "$unpackaged" ] || note="; $unpackaged is not in Debian's packages (see README, Prerequisites)"
 
 if [ -n "$packages" ]; then
   if [ "$(id -u)" -eq 0 ]; then
