@@ -1,8 +1,8 @@
 """Start-up imports what a request path needs: in-app auth and the trace SDK only when configured,
-and nothing of what the container image leaves out.
+no anyio backend (the prediction path is plain ASGI), nothing of what the image leaves out.
 
 Each import is paid on every Cloud Run cold start (`./task bench:startup` measures the whole
-start); building the app in a fresh interpreter shows what it pulled in.
+start); starting the app in a fresh interpreter, as uvicorn does, shows what it pulled in.
 """
 
 import json
@@ -14,13 +14,27 @@ from pathlib import Path
 IMAGE_LOCK = Path(__file__).resolve().parents[4] / "requirements" / "service.txt"
 AUTH = ("jwt", "cryptography", "predictor.auth.credentials", "predictor.auth.jwks", "predictor.auth.middleware")
 TRACE_EXPORT = ("opentelemetry.sdk", "opentelemetry.exporter")
+ANYIO_BACKEND = ("anyio._backends",)
 PROBE = """
-import json, sys
+import asyncio, json, sys
 from importlib.metadata import packages_distributions
 import predictor.cli, predictor.server
 from predictor.app import create_app
 from predictor.settings import load_settings
-create_app(load_settings(json.loads(sys.argv[1])))
+
+async def start(app):
+    messages, started = asyncio.Queue(), asyncio.Event()
+    await messages.put({"type": "lifespan.startup"})
+
+    async def send(message):
+        started.set()
+
+    scope = {"type": "lifespan", "asgi": {"version": "3.0"}, "state": {}}
+    lifespan = asyncio.create_task(app(scope, messages.get, send))
+    await started.wait()
+    lifespan.cancel()
+
+asyncio.run(start(create_app(load_settings(json.loads(sys.argv[1])))))
 owners = packages_distributions()
 distributions = {d for name in list(sys.modules) for d in owners.get(name.split(".")[0], [])}
 print(json.dumps({"modules": sorted(sys.modules), "distributions": sorted(distributions)}))
@@ -28,7 +42,7 @@ print(json.dumps({"modules": sorted(sys.modules), "distributions": sorted(distri
 
 
 def start_up(env: dict[str, str]) -> dict[str, list[str]]:
-    """The modules and distributions `predictor serve` has loaded once the app is built."""
+    """The modules and distributions `predictor serve` has loaded once the app has started."""
     probe = [sys.executable, "-c", PROBE, json.dumps(env)]
     return json.loads(subprocess.run(probe, capture_output=True, text=True, check=True, timeout=60).stdout)
 
@@ -37,8 +51,8 @@ def loaded(modules: list[str], prefixes: tuple[str, ...]) -> set[str]:
     return {m for m in modules if m.startswith(prefixes)}
 
 
-def test_the_default_app_imports_neither_auth_nor_the_trace_sdk():
-    assert loaded(start_up({})["modules"], AUTH + TRACE_EXPORT) == set()
+def test_the_default_app_imports_neither_auth_nor_the_trace_sdk_nor_an_anyio_backend():
+    assert loaded(start_up({})["modules"], AUTH + TRACE_EXPORT + ANYIO_BACKEND) == set()
 
 
 def test_auth_and_trace_export_settings_import_what_they_need():
