@@ -20,15 +20,15 @@ PREDICTOR = Path(sys.executable).with_name("predictor")
 def require_tool() -> Callable[[str], str]:
     """Return the path of an external tool (promtool, terraform, wrk...).
 
-    Locally a missing tool skips the test with the install hint; under CI (CI=true) it fails,
-    because .ci/run installs every tool and a skip there would hide a broken setup.
+    Locally a missing tool skips the test with the install hint; under CI (CI=true) it fails:
+    `./task test` installs every tool (terraform aside) before any test, or stops.
     """
 
     def find(name: str) -> str:
         path = shutil.which(name)
         if path:
             return path
-        message = f"{name} is not on PATH; .ci/run installs it (see README, 'Quickstart')"
+        message = f"{name} is not on PATH (README, 'Prerequisites', says how to get it)"
         if os.environ.get("CI"):
             pytest.fail(message)
         pytest.skip(message)

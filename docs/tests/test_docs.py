@@ -63,9 +63,10 @@ def test_the_readme_has_curl_examples_with_their_output():
 
 @pytest.mark.integration
 @pytest.mark.parametrize(("command", "expected"), curl_examples(), ids=lambda value: value[:40])
-def test_readme_curl_examples_answer_as_documented(predictor_server, command, expected):
+def test_readme_curl_examples_answer_as_documented(predictor_server, command, expected, require_tool):
     argv = shlex.split(command.replace("http://127.0.0.1:8000", predictor_server.url))
     assert argv[0] == "curl"
+    argv[0] = require_tool("curl")
     result = subprocess.run(argv, capture_output=True, text=True, timeout=30, check=True)
     assert result.stdout.strip() == expected
 

@@ -1,6 +1,6 @@
 #!/bin/sh
 # Build a stand-in for python:3.11-slim when no container registry is reachable (our CI machine):
-# Debian bookworm minbase plus python3 (3.11) and venv, straight from the machine's own apt mirror,
+# Debian bookworm minbase plus python3 (3.11), venv and CA certificates, from the machine's own apt mirror,
 # imported as an image. Usage: build-local-base.sh [IMAGE]; ENGINE=podman|docker (default podman).
 set -eu
 image=${1:-localhost/python:3.11-bookworm-local}
@@ -15,7 +15,7 @@ mirror=$(sed -n 's/^URIs: *\([^ ]*\).*/\1/p' /etc/apt/sources.list.d/*.sources 2
 
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
-debootstrap --variant=minbase --include=python3,python3-venv bookworm "$work/rootfs" "$mirror"
+debootstrap --variant=minbase --include=python3,python3-venv,ca-certificates bookworm "$work/rootfs" "$mirror"
 rm -rf "$work"/rootfs/var/lib/apt/lists/* "$work"/rootfs/var/cache/apt/*.bin
 tar -C "$work/rootfs" -c . | "$engine" import - "$image"
 echo "built $image"

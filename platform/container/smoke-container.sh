@@ -17,12 +17,12 @@ container=$("$engine" run --detach --rm --publish "127.0.0.1:$port:8080" "$image
 trap '"$engine" stop --time 10 "$container" >/dev/null' EXIT
 
 ready=""
-for _ in $(seq 300); do
+for _ in $(seq 1500); do  # every 20 ms (plus curl's own start), for 30 s
   if curl --silent --fail --output /dev/null --max-time 1 "http://127.0.0.1:$port/health/ready"; then
     ready=$(now_ms)
     break
   fi
-  sleep 0.1
+  sleep 0.02
 done
 if [ -z "$ready" ]; then
   echo "not ready within 30 s; container log:" >&2

@@ -2,6 +2,7 @@
 
 import os
 import subprocess
+import sys
 from collections.abc import Callable
 from pathlib import Path
 
@@ -12,7 +13,7 @@ ROOT = Path(__file__).resolve().parents[2]
 
 
 def _missing(what: str, install: str) -> None:
-    """Skip locally, fail under CI (CI=true): .ci/run installs every tool, a skip there hides it."""
+    """Skip locally, fail under CI (CI=true): there `./task test` builds it first, a skip would hide a bug."""
     message = f"{what} is missing; `./task {install}` installs it"
     if os.environ.get("CI"):
         pytest.fail(message)
@@ -21,11 +22,12 @@ def _missing(what: str, install: str) -> None:
 
 @pytest.fixture(scope="session")
 def provider_schema() -> Path:
-    """The google provider schema from npm @cdktf/provider-google (task tf:schema:install)."""
-    lib = ROOT / ".cache" / "provider-google" / "node_modules" / "@cdktf" / "provider-google" / "lib"
-    if not lib.is_dir():
-        _missing("the @cdktf/provider-google schema", "tf:schema:install")
-    return lib
+    """The google provider schema folder, fetched and verified once into .cache/ (as `./task tf:schema`)."""
+    tool = ROOT / "platform" / "terraform" / "tools" / "provider_schema.py"
+    fetched = subprocess.run([sys.executable, tool, ROOT / ".cache"], capture_output=True, text=True, timeout=300)
+    if fetched.returncode != 0:
+        pytest.fail(f"the provider schema could not be fetched: {fetched.stderr}")
+    return Path(fetched.stdout.strip())
 
 
 @pytest.fixture(scope="session")

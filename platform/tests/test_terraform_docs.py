@@ -1,17 +1,15 @@
-"""Style rules of our Terraform that review would otherwise catch: documented, sorted, in sync.
+"""Style rules of our Terraform that review would otherwise catch: documented and sorted.
 
-They apply to the root configuration and every module whose README carries generated tables.
+They apply to the root configuration and every module whose README carries generated tables
+(that those tables are in sync is `./task tf:docs:check`, part of `./task check`).
 """
 
-import subprocess
-import sys
 from pathlib import Path
 
 import hcl2
 import pytest
 
 TERRAFORM_DIR = Path(__file__).resolve().parents[1] / "terraform"
-TFDOCS = TERRAFORM_DIR / "tools" / "tfdocs.py"
 MARKER = "<!-- BEGIN TFDOCS"
 DOCUMENTED = [
     d
@@ -28,12 +26,6 @@ def _blocks(module: Path, kind: str) -> list[tuple[str, dict]]:
 def test_our_modules_have_generated_tables():
     names = {d.name for d in DOCUMENTED}
     assert {"terraform", "cloud-run-service", "github-oidc"} <= names
-
-
-@pytest.mark.parametrize("module", DOCUMENTED, ids=[d.name for d in DOCUMENTED])
-def test_readme_tables_match_the_code(module):
-    result = subprocess.run([sys.executable, TFDOCS, "--check", module], capture_output=True, text=True, timeout=60)
-    assert result.returncode == 0, result.stderr
 
 
 @pytest.mark.parametrize("module", DOCUMENTED, ids=[d.name for d in DOCUMENTED])

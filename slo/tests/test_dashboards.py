@@ -6,6 +6,7 @@ Grafana cannot run here; the live test (test_live_prometheus.py) also evaluates 
 import json
 import subprocess
 
+import pytest
 import yaml
 from slokit import paths
 
@@ -63,6 +64,7 @@ def test_overview_covers_traffic_errors_latency_predictions_and_saturation(dashb
         assert needle in exprs, needle
 
 
+@pytest.mark.integration
 def test_every_dashboard_expression_parses(require_tool, tmp_path, dashboard_expressions):
     """promtool parses each expression as a recording rule (the live test evaluates them)."""
     promtool = require_tool("promtool")

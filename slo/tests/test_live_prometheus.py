@@ -82,7 +82,8 @@ def service(tmp_path_factory):
 
 
 @pytest.fixture(scope="module")
-def prometheus(service, tmp_path_factory):
+def prometheus(service, tmp_path_factory, require_tool):
+    require_tool("prometheus")
     listen = f"127.0.0.1:{_free_port()}"
     data = tmp_path_factory.mktemp("prometheus")
     config = localprom.render_config(service.removeprefix("http://"), "1s", "1s")

@@ -3,7 +3,10 @@
 import shutil
 import subprocess
 
+import pytest
 from slokit import paths
+
+pytestmark = pytest.mark.integration
 
 
 def _promtool(promtool: str, *args: str, cwd=paths.RULES_DIR.parent) -> subprocess.CompletedProcess:

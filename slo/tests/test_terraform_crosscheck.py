@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 from slokit import model, paths
 
+pytestmark = pytest.mark.integration
 MODULE = paths.REPO / "platform" / "terraform" / "modules" / "openslo"
 
 

@@ -1,4 +1,4 @@
-"""Back-to-back HTTP cost of telemetry and of authorization (`./task model:bench-telemetry|bench-auth`).
+"""Back-to-back HTTP cost of telemetry and of authorization (`./task bench:telemetry`, `bench:auth`).
 
 Each variant is a real server (1 worker: `predictor serve`, or uvicorn with the standard
 OpenTelemetry instrumentation around our app, standard_otel.py), started once and warmed up, all

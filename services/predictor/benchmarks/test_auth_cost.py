@@ -1,4 +1,4 @@
-"""In-process cost of checking one credential (`./task model:bench`).
+"""In-process cost of checking one credential (`./task bench:request-path`).
 
 Cold = a signature check every time (AUTH_TOKEN_CACHE_SIZE=0); cached = a caller that reuses its
 token, which is what Google client libraries do for about an hour.

@@ -32,6 +32,7 @@ def _run(settings: Settings) -> None:
         workers=settings.web_concurrency,
         loop="uvloop",
         http="httptools",
+        ws="none",  # no WebSocket routes; "auto" would import wsproto and h11 where installed
         lifespan="on",
         access_log=False,
         server_header=False,

@@ -13,7 +13,7 @@ CLIENT_SETTINGS = settings(max_examples=200, deadline=None, suppress_health_chec
 
 vectors = st.lists(st.integers(0, 1), min_size=37, max_size=37)
 json_values = st.recursive(
-    st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | st.text(max_size=5),
+    st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False, allow_infinity=False) | st.text(max_size=5),
     lambda children: st.lists(children, max_size=40) | st.dictionaries(st.text(max_size=6), children, max_size=3),
     max_leaves=60,
 )

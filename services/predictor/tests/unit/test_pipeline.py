@@ -23,15 +23,18 @@ NOTEBOOK = [[10958, 7445], [1477, 2628]]  # model.ipynb, section 2.1, on the tea
 
 @pytest.fixture(scope="module")
 def reimported(tmp_path_factory):
+    """The challenge's pickle imported again from scratch, with all its evidence (about 10 s)."""
     out = tmp_path_factory.mktemp("model")
     import_to(CHALLENGE_DATA / PICKLE, CHALLENGE_SHA256, out, name="challenge", data=CHALLENGE_DATA)
     return out
 
 
+@pytest.mark.slow
 def test_importing_the_challenge_pickle_again_gives_the_bundled_weights(reimported):
     assert (reimported / "weights.json").read_bytes() == (BUNDLED_DIR / "weights.json").read_bytes()
 
 
+@pytest.mark.slow
 def test_and_the_same_manifest_up_to_floating_point_noise(reimported):
     """max_probability_difference depends on the BLAS kernel the CPU selects; all else is exact."""
     fresh, bundled = (msgspec.to_builtins(read_manifest(folder)) for folder in (reimported, BUNDLED_DIR))
@@ -85,6 +88,7 @@ def retrained(tmp_path_factory):
     return train(CHALLENGE_DATA, tmp_path_factory.mktemp("retrained"))
 
 
+@pytest.mark.slow
 def test_retraining_on_the_real_flights_gives_another_model(retrained):
     """The notebook's recipe on dataset_SCL.csv is not the team's model: 545 of 552 flights agree."""
     assert retrained.version.startswith("retrained-")
@@ -95,6 +99,7 @@ def test_retraining_on_the_real_flights_gives_another_model(retrained):
     assert retrained.sklearn_parity is not None and retrained.sklearn_parity.label_mismatches == 0
 
 
+@pytest.mark.slow
 def test_retraining_on_one_core_gives_the_same_bytes_and_never_touches_the_bundled_model(retrained, tmp_path):
     bundled_before = (BUNDLED_DIR / "manifest.json").read_bytes()
     one_core = ["taskset", "-c", "0"] if shutil.which("taskset") else []
@@ -104,6 +109,7 @@ def test_retraining_on_one_core_gives_the_same_bytes_and_never_touches_the_bundl
     assert (BUNDLED_DIR / "manifest.json").read_bytes() == bundled_before
 
 
+@pytest.mark.slow
 def test_retraining_on_the_team_x_train_still_differs_by_the_scikit_learn_version(tmp_path):
     """Same rows as the team, our scikit-learn: 550 of 552 flights agree (the solver changed)."""
     manifest = train(CHALLENGE_DATA, tmp_path, split="team")

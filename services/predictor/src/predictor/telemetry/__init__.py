@@ -10,11 +10,10 @@ import contextlib
 from collections.abc import Iterable, Iterator
 from contextlib import AbstractContextManager
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from litestar.types import ASGIApp, HTTPScope
 from opentelemetry import context, trace
-from opentelemetry.sdk.trace.export import SpanExporter
 from opentelemetry.trace import NonRecordingSpan, Span, SpanContext, SpanKind, StatusCode
 from prometheus_client import generate_latest
 from prometheus_client.metrics_core import Metric
@@ -27,6 +26,9 @@ from predictor.telemetry.metrics import MetricsStore, counter_key
 from predictor.telemetry.middleware import RequestMetrics
 from predictor.telemetry.tracing import TRACEPARENT, Sampler, caller_context, tracer_provider
 
+if TYPE_CHECKING:
+    from opentelemetry.sdk.trace.export import SpanExporter
+
 PUBLISH_SECONDS = 1.0
 NO_SPAN: AbstractContextManager[None] = contextlib.nullcontext()
 ONE_HOT, OFF_DOMAIN = counter_key("predictor_inputs", "one_hot"), counter_key("predictor_inputs", "off_domain")
@@ -35,7 +37,7 @@ ONE_HOT, OFF_DOMAIN = counter_key("predictor_inputs", "one_hot"), counter_key("p
 class Telemetry:
     """Metrics store, sampler and tracer of this worker."""
 
-    def __init__(self, settings: Settings, span_exporter: SpanExporter | None = None) -> None:
+    def __init__(self, settings: Settings, span_exporter: "SpanExporter | None" = None) -> None:
         self.enabled = not settings.otel_sdk_disabled
         share_dir = Path(settings.predictor_metrics_dir) if settings.predictor_metrics_dir else None
         self.store = MetricsStore(share_dir)

@@ -4,20 +4,22 @@ The sampling decision is made before any span object exists: an unsampled reques
 random number, not a span. The caller's trace context is read only when a traceparent header is
 there, with OpenTelemetry's own W3C propagator. The rule is the SDK's parentbased_traceidratio:
 follow the caller's sampled flag when a traceparent arrives, otherwise sample
-OTEL_TRACES_SAMPLER_ARG of root requests.
+OTEL_TRACES_SAMPLER_ARG of root requests. The SDK is imported only when traces are exported,
+which keeps it out of most start-ups.
 """
 
 import os
 import random
 import socket
+from typing import TYPE_CHECKING
 
 from opentelemetry import trace
-from opentelemetry.sdk.resources import Resource
-from opentelemetry.sdk.trace import TracerProvider
-from opentelemetry.sdk.trace.export import BatchSpanProcessor, SpanExporter
-from opentelemetry.sdk.trace.sampling import ALWAYS_ON, ParentBased
 from opentelemetry.trace import SpanContext
 from opentelemetry.trace.propagation.tracecontext import TraceContextTextMapPropagator
+
+if TYPE_CHECKING:
+    from opentelemetry.sdk.trace import TracerProvider
+    from opentelemetry.sdk.trace.export import SpanExporter
 
 TRACEPARENT = b"traceparent"
 SMALL_BATCH = 32
@@ -45,8 +47,13 @@ class Sampler:
         return self.ratio > 0 and random.random() < self.ratio  # noqa: S311 - sampling, not security
 
 
-def tracer_provider(service_name: str, version: str, exporter: SpanExporter | None) -> TracerProvider:
+def tracer_provider(service_name: str, version: str, exporter: "SpanExporter | None") -> "TracerProvider":
     """The SDK provider for sampled requests: the decision is already made, so it records all."""
+    from opentelemetry.sdk.resources import Resource
+    from opentelemetry.sdk.trace import TracerProvider
+    from opentelemetry.sdk.trace.export import BatchSpanProcessor
+    from opentelemetry.sdk.trace.sampling import ALWAYS_ON, ParentBased
+
     resource = Resource.create(
         {
             "service.name": service_name,
