@@ -3,8 +3,9 @@
 from collections import Counter
 
 import yaml
-from predictor.settings import Settings
 from slokit import localprom, paths
+
+from predictor.settings import Settings
 
 STACK = paths.OBSERVABILITY
 
