@@ -47,7 +47,7 @@ def files(key: str, rounds: int) -> list[str]:
     return [f"anchor_{key}_{n}.txt" for n in range(1, rounds + 1)]
 
 
-def run(ours: str, folder: Path, threads: int, connections: int, seconds: int, rounds: int) -> str:
+def run(ours: str, folder: Path, threads: int, connections: int, seconds: int, rounds: int) -> list[list[str]]:
     """Start the other anchors next to our running service, warm all up, then alternate rounds.
 
     The others start at once (two of them import scikit-learn, which takes seconds); each is
@@ -61,9 +61,10 @@ def run(ours: str, folder: Path, threads: int, connections: int, seconds: int, r
         for url in urls.values():
             wrk.run(wrk.command(url, payloads, threads, connections, WARM_UP_S), folder / "warm-up.txt")
         (folder / "warm-up.txt").unlink()
+        commands = {key: wrk.command(url, payloads, threads, connections, seconds) for key, url in urls.items()}
         for n in range(rounds):
-            for key, url in urls.items():
+            for key, command in commands.items():
                 print(f"anchors: round {n + 1}/{rounds}, {TITLES[key]}", flush=True)
-                wrk.run(wrk.command(url, payloads, threads, connections, seconds), folder / files(key, rounds)[n])
+                wrk.run(command, folder / files(key, rounds)[n])
                 time.sleep(DRAIN_S)
-    return f"wrk -t{threads} -c{connections} -d{seconds}s -s loadtests/wrk/rotate.lua, {rounds} alternating rounds"
+    return list(commands.values())

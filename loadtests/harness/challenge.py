@@ -17,14 +17,16 @@ WRK_FILE, PROBE_FILE = "challenge_wrk.txt", "challenge_probe.txt"
 PROBE_CONNECTIONS = 4
 
 
-def commands(url: str, payloads: Path, threads: int, connections: int, seconds: int, probe_rate: float):
+def commands(
+    url: str, payloads: Path, threads: int, connections: int, seconds: int, probe_rate: float
+) -> tuple[list[str], list[str] | None]:
     """(wrk, probe) command lines; no probe when probe_rate is 0."""
     main = wrk.command(url, payloads, threads, connections, seconds, "series")
     probe = paced.command(url, payloads, probe_rate, seconds, PROBE_CONNECTIONS) if probe_rate else None
     return main, probe
 
 
-def run(url: str, folder: Path, threads: int, connections: int, seconds: int, probe_rate: float) -> list[str]:
+def run(url: str, folder: Path, threads: int, connections: int, seconds: int, probe_rate: float) -> list[list[str]]:
     main, probe = commands(url, phases.write_payloads(folder), threads, connections, seconds, probe_rate)
     print(f"challenge phase: wrk, {connections} connections, {seconds} s, probe {probe_rate:g} req/s", flush=True)
     with phases.progress("wrk", seconds), ThreadPoolExecutor(1) as pool:

@@ -106,7 +106,7 @@ def cmd_run(args) -> int:
     limits = Thresholds.from_env()
     remote = _remote()
     wanted = [p for p in ALL_PHASES if p in args.phases and not (remote and p in LOCAL_ONLY)]
-    timeline, commands = Timeline(), {}
+    timeline, commands = Timeline(), dict[str, list[list[str]]]()
     parameters = {k: v for k, v in vars(args).items() if k not in ("func", "command")} | {"phases": wanted}
     ours_port, drill_port = server.free_port(), server.free_port()
     with ExitStack() as stack:
@@ -138,9 +138,9 @@ def cmd_run(args) -> int:
                 commands["mix"] = [phases.mix(url, folder, args.users, args.user_rps, args.mix_duration)]
         if "anchors" in wanted:
             with timeline.phase("anchors"):
-                commands["anchors"] = [
-                    anchors.run(url, folder, args.threads, args.connections, args.anchor_duration, args.rounds)
-                ]
+                commands["anchors"] = anchors.run(
+                    url, folder, args.threads, args.connections, args.anchor_duration, args.rounds
+                )
         if scraper:
             dashboard = prometheus.read_dashboard(scraper, start, time.time())
             (folder / "slo.json").write_text(json.dumps(dashboard) + "\n")
@@ -229,7 +229,7 @@ def parser() -> argparse.ArgumentParser:
     run.add_argument("--capacity-base", type=float, default=float(_env("LOADTEST_CAPACITY_BASE", "0")))
     run.add_argument("--users", type=int, default=int(_env("LOADTEST_USERS", "20")))
     run.add_argument("--user-rps", type=float, default=float(_env("LOADTEST_USER_RPS", "25")))
-    run.add_argument("--mix-duration", type=float, default=float(_env("LOADTEST_MIX_DURATION", "15")))
+    run.add_argument("--mix-duration", type=float, default=float(_env("LOADTEST_MIX_DURATION", "10")))
     run.add_argument("--drill-rate", type=float, default=float(_env("LOADTEST_DRILL_RATE", "0")))
     for flag, field in (("quiet", "quiet_s"), ("faults", "fault_s"), ("recovery", "recovery_s")):
         default = _env(f"LOADTEST_DRILL_{flag.upper()}", str(getattr(drill.Plan, field)))

@@ -8,6 +8,7 @@ import json
 import math
 import statistics
 from pathlib import Path
+from typing import Any
 
 from slokit import promrules
 
@@ -122,7 +123,7 @@ def _last(panel: dict) -> float | None:
     return values[0] if values else None
 
 
-def _anchors(folder: Path, run: dict) -> list[dict] | None:
+def _anchors(folder: Path, run: dict) -> list[dict[str, Any]] | None:
     rounds = run["parameters"].get("rounds", 0)
     results = {
         key: [wrk.parse((folder / f).read_text(), key) for f in anchors.files(key, rounds) if (folder / f).exists()]
@@ -130,7 +131,7 @@ def _anchors(folder: Path, run: dict) -> list[dict] | None:
     }
     if not all(results.values()):
         return None
-    rows = [
+    rows: list[dict[str, Any]] = [
         {
             "key": key,
             "title": anchors.TITLES[key],

@@ -61,8 +61,9 @@ def challenge(
     top.axhline(required_rps, color="black", linestyle="--", label=f"challenge's average: {required_rps:,.0f} req/s")
     top.set(title=title, xlabel="seconds since the phase started", ylabel="requests answered per second")
     top.yaxis.set_major_formatter(ticker.StrMethodFormatter("{x:,.0f}"))
+    top.set_ylim(0, max([r["ok"] + r["bad"] for r in rows] + [required_rps]) * 1.3)
     top.grid(alpha=0.3, axis="y")
-    top.legend(loc="lower right", fontsize="small")
+    top.legend(loc="upper center", ncol=3, fontsize="small")
     _latency_panel(bottom, probe, limit_ms, "Latency per second: the probe's requests, queued with wrk's")
     for name, style in (("p50", ":"), ("p99", "-.")):
         bottom.axhline(whole[name], color="grey", linestyle=style, label=f"wrk whole run {name} {whole[name]:.1f} ms")
@@ -128,11 +129,14 @@ def slo(
         for start, end in _spans(firing.get(panel["title"], [])):
             ax.axvspan(start, end, ymin=0.93, color="darkred", linewidth=0)
         if firing.get(panel["title"]):
-            ax.text(0.01, 0.9, "alert firing", color="darkred", fontsize="x-small", transform=ax.transAxes, va="top")
+            ax.text(0.99, 0.965, "alert firing", color="white", fontsize="x-small", transform=ax.transAxes,
+                    ha="right", va="center")  # fmt: skip
         if panel["unit"] == "percentunit":
             ax.yaxis.set_major_formatter(ticker.PercentFormatter(1.0))
-        else:  # burn rates: from 0 to hundreds, thresholds from 1 to 14.4
+        else:  # burn rates: from 0 to hundreds, thresholds from 1 to 14.4; room above for the strip
             ax.set_yscale("symlog", linthresh=1)
+            values = [v for line in panel["lines"] for _, v in line["values"]] + panel["thresholds"]
+            ax.set_ylim(0, max([*values, 1]) * 4)
             ax.yaxis.set_major_formatter(ticker.FuncFormatter(lambda v, _: f"{v:g}"))
         ax.set_title(panel["title"], fontsize="small")
         ax.set_xlabel("seconds since the run started", fontsize="small")

@@ -1,10 +1,10 @@
 """What the challenge phase's per-second series costs: `task loadtest:probe-cost`.
 
 One `predictor serve` (1 worker); the challenge's wrk load alternates, round by round, between
-totals only (plain rotate.lua) and the way the challenge phase runs it (series mode plus the
-probe alongside). The ratio of the medians of wrk's own throughput says how much the series
-distorts the run; single runs on a shared machine vary far more than that, so only the ratio of
-many alternating rounds means anything.
+totals only (plain rotate.lua), the per-second counting alone (series mode), and the way the
+challenge phase runs (series mode plus the probe alongside). The ratios of the medians of wrk's
+own throughput say how much each part distorts the run; single runs on a shared machine vary far
+more than that, so only the ratio of many alternating rounds means anything.
 """
 
 import statistics
@@ -14,13 +14,14 @@ from pathlib import Path
 
 from harness import challenge, phases, server, wrk
 
-VARIANTS = ("totals only", "series + probe")
+VARIANTS = ("totals only", "series", "series + probe")
 
 
 def _round(url: str, folder: Path, variant: str, connections: int, seconds: int, probe_rate: float) -> float:
-    main, probe = challenge.commands(url, folder / phases.PAYLOADS_FILE, 1, connections, seconds, probe_rate)
+    rate = probe_rate if variant == VARIANTS[2] else 0
+    main, probe = challenge.commands(url, folder / phases.PAYLOADS_FILE, 1, connections, seconds, rate)
     if variant == VARIANTS[0]:
-        main, probe = wrk.command(url, folder / phases.PAYLOADS_FILE, 1, connections, seconds), None
+        main = wrk.command(url, folder / phases.PAYLOADS_FILE, 1, connections, seconds)
     with ThreadPoolExecutor(1) as pool:
         probing = pool.submit(wrk.run, probe, folder / "probe.txt") if probe else None
         result = wrk.parse(wrk.run(main, folder / "wrk.txt"), variant)

@@ -12,6 +12,7 @@
 """
 
 import os
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 from harness import objectives
@@ -37,14 +38,14 @@ class Thresholds:
     def from_env(cls, env: dict[str, str] | None = None) -> "Thresholds":
         """LOADTEST_MIN_REQUESTS, LOADTEST_MAX_DURATION, LOADTEST_MAX_FAILURES, LOADTEST_P99_MS,
         LOADTEST_MIN_RATIO."""
-        env = os.environ if env is None else env
+        source: Mapping[str, str] = os.environ if env is None else env
         default = cls()
         return cls(
-            min_requests=int(env.get("LOADTEST_MIN_REQUESTS", default.min_requests)),
-            max_duration_s=float(env.get("LOADTEST_MAX_DURATION", default.max_duration_s)),
-            max_failures=int(env.get("LOADTEST_MAX_FAILURES", default.max_failures)),
-            p99_ms=float(env.get("LOADTEST_P99_MS", default.p99_ms)),
-            min_ratio=float(env.get("LOADTEST_MIN_RATIO", default.min_ratio)),
+            min_requests=int(source.get("LOADTEST_MIN_REQUESTS", default.min_requests)),
+            max_duration_s=float(source.get("LOADTEST_MAX_DURATION", default.max_duration_s)),
+            max_failures=int(source.get("LOADTEST_MAX_FAILURES", default.max_failures)),
+            p99_ms=float(source.get("LOADTEST_P99_MS", default.p99_ms)),
+            min_ratio=float(source.get("LOADTEST_MIN_RATIO", default.min_ratio)),
         )
 
 
