@@ -37,7 +37,6 @@ from harness.payloads import single_lines
 from harness.thresholds import Thresholds
 
 LOADTESTS = Path(__file__).resolve().parents[1]
-ALL_PHASES = ("drill", "challenge", "capacity", "mix", "anchors")  # in run order
 LOCAL_ONLY = ("drill", "anchors")
 
 
@@ -105,7 +104,7 @@ def cmd_run(args) -> int:
     folder = report_folder()
     limits = Thresholds.from_env()
     remote = _remote()
-    wanted = [p for p in ALL_PHASES if p in args.phases and not (remote and p in LOCAL_ONLY)]
+    wanted = [p for p in phases.ORDER if p in args.phases and not (remote and p in LOCAL_ONLY)]
     timeline, commands = Timeline(), dict[str, list[list[str]]]()
     parameters = {k: v for k, v in vars(args).items() if k not in ("func", "command")} | {"phases": wanted}
     ours_port, drill_port = server.free_port(), server.free_port()
@@ -222,7 +221,7 @@ def parser() -> argparse.ArgumentParser:
     run.add_argument("--server", choices=("predictor", "reference"), default="predictor")
     run.add_argument("--workers", type=int, default=int(_env("WEB_CONCURRENCY", "1")))
     run.add_argument(
-        "--phases", type=lambda s: s.split(","), default=_env("LOADTEST_PHASES", ",".join(ALL_PHASES)).split(",")
+        "--phases", type=lambda s: s.split(","), default=_env("LOADTEST_PHASES", ",".join(phases.ORDER)).split(",")
     )
     run.add_argument("--paced-connections", type=int, default=int(_env("LOADTEST_PACED_CONNECTIONS", "64")))
     run.add_argument("--step-duration", type=int, default=int(_env("LOADTEST_STEP_DURATION", "4")))

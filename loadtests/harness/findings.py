@@ -72,7 +72,7 @@ def _capacity(folder: Path, run: dict, limits: Thresholds) -> dict | None:
     if best:
         rate, mean_ms = best.result.extra["intended_rate"], best.result.latency_ms["mean"]
         knee = {"rate": rate, "fraction": best.fraction, "p99_ms": best.result.latency_ms["p99"],
-                "in_flight": rate * mean_ms / 1000}  # fmt: skip
+                "in_flight": rate * mean_ms / 1000, "queue_within_slo": rate * limits.p99_ms / 1000}  # fmt: skip
     return {"base": params["capacity_base"], "steps": table, "knee": knee, "results": [s.result for s in steps]}
 
 

@@ -9,6 +9,7 @@ from harness import locustrun
 from harness.payloads import single_lines
 
 PAYLOADS_FILE = "payloads.txt"
+ORDER = ("drill", "challenge", "capacity", "mix", "anchors")  # every phase, in run order
 
 
 @contextmanager

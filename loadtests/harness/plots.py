@@ -45,11 +45,13 @@ def _latency_panel(ax, rows: list[dict], limit_ms: float, title: str) -> None:
     ax.legend(loc="upper left", fontsize="small")
 
 
-def _answers_panel(ax, rows: list[dict]) -> None:
-    """Answers of each second as a bar over [t, t + 1): correct ones, errors stacked on top."""
+def _answers_panel(ax, rows: list[dict], also: float = 0.0) -> None:
+    """Answers of each second as a bar over [t, t + 1): correct ones, errors stacked on top; room
+    above the bars (and `also`) for the legend."""
     seconds, ok = [r["t"] for r in rows], [r["ok"] for r in rows]
     ax.bar(seconds, ok, width=0.9, align="edge", label="answered correctly")
     ax.bar(seconds, [r["bad"] for r in rows], width=0.9, align="edge", bottom=ok, color="red", label="errors")
+    ax.set_ylim(0, max([r["ok"] + r["bad"] for r in rows] + [also, 1]) * 1.3)
 
 
 def challenge(
@@ -57,11 +59,10 @@ def challenge(
 ) -> Path:
     """Answers per second (wrk) over the required rate; latency per second (probe) under the SLO."""
     fig, (top, bottom) = plt.subplots(2, 1, figsize=(10, 7), sharex=True)
-    _answers_panel(top, rows)
+    _answers_panel(top, rows, required_rps)
     top.axhline(required_rps, color="black", linestyle="--", label=f"challenge's average: {required_rps:,.0f} req/s")
     top.set(title=title, xlabel="seconds since the phase started", ylabel="requests answered per second")
     top.yaxis.set_major_formatter(ticker.StrMethodFormatter("{x:,.0f}"))
-    top.set_ylim(0, max([r["ok"] + r["bad"] for r in rows] + [required_rps]) * 1.3)
     top.grid(alpha=0.3, axis="y")
     top.legend(loc="upper center", ncol=3, fontsize="small")
     _latency_panel(bottom, probe, limit_ms, "Latency per second: the probe's requests, queued with wrk's")
@@ -126,11 +127,8 @@ def slo(
         for value in panel["thresholds"]:
             ax.axhline(value, color="red", linestyle="--", linewidth=1)
             ax.annotate(f"{value:g}", (1, value), xycoords=("axes fraction", "data"), color="red", fontsize="x-small")
-        for start, end in _spans(firing.get(panel["title"], [])):
-            ax.axvspan(start, end, ymin=0.93, color="darkred", linewidth=0)
-        if firing.get(panel["title"]):
-            ax.text(0.99, 0.965, "alert firing", color="white", fontsize="x-small", transform=ax.transAxes,
-                    ha="right", va="center")  # fmt: skip
+        for n, (start, end) in enumerate(_spans(firing.get(panel["title"], []))):
+            ax.axvspan(start, end, ymin=0.93, color="darkred", linewidth=0, label=None if n else "alert firing")
         if panel["unit"] == "percentunit":
             ax.yaxis.set_major_formatter(ticker.PercentFormatter(1.0))
         else:  # burn rates: from 0 to hundreds, thresholds from 1 to 14.4; room above for the strip

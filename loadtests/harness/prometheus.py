@@ -10,6 +10,7 @@ which alerts fired comes from Prometheus's own ALERTS series, not from recomputi
 import contextlib
 import json
 import subprocess
+import tempfile
 import time
 import urllib.parse
 import urllib.request
@@ -30,17 +31,17 @@ def running(targets: list[str], folder: Path) -> Iterator[str]:
     """Prometheus on a free 127.0.0.1 port scraping `targets` (host:port); yields its URL."""
     listen = f"127.0.0.1:{free_port()}"
     config = localprom.render_config(targets, INTERVAL, INTERVAL)
-    data = folder / "prometheus"
-    process = localprom.start(config, listen, data, folder / "prometheus.log")
-    try:
-        localprom.wait_ready(listen, process)
-        yield f"http://{listen}"
-    finally:
-        process.terminate()
-        with contextlib.suppress(subprocess.TimeoutExpired):
-            process.wait(10)
-        if process.poll() is None:
-            process.kill()
+    with tempfile.TemporaryDirectory(prefix="loadtest-prometheus-") as data:
+        process = localprom.start(config, listen, Path(data), folder / "prometheus.log")
+        try:
+            localprom.wait_ready(listen, process)
+            yield f"http://{listen}"
+        finally:
+            process.terminate()
+            with contextlib.suppress(subprocess.TimeoutExpired):
+                process.wait(10)
+            if process.poll() is None:
+                process.kill()
 
 
 def _get(prometheus: str, path: str, **params: str) -> dict:

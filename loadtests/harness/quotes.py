@@ -103,10 +103,12 @@ def anchors(figures: dict, link: str) -> str:
 
 
 def capacity(figures: dict, link: str) -> str:
-    knee = figures["capacity"]["knee"]
+    knee, threshold = figures["capacity"]["knee"], figures["latency_threshold_ms"]
     return (
-        f"Capacity at the latency SLO per worker (1 vCPU): {knee['rate']:,.0f} req/s, about "
-        f"{knee['in_flight']:.0f} requests in flight at that rate ({link}, section 2)."
+        f"Capacity at the latency SLO per worker (1 vCPU): {knee['rate']:,.0f} req/s. At that rate about "
+        f"{knee['in_flight']:.0f} requests are in flight (rate x mean latency), and a queue of "
+        f"{knee['queue_within_slo']:.0f} takes the {threshold:g} ms threshold to drain (rate x threshold). "
+        f"Published run: {link}, section 2."
     )
 
 
@@ -130,7 +132,8 @@ def rendered(path: Path, text: str) -> str:
             body = NADA if match["name"] == "resumen" else NOTHING
         else:
             figures, report = found
-            body = BLOCKS[match["name"]](figures, os.path.relpath(report, path.parent))
+            link = os.path.relpath(report, REPO if terraform else path.parent)
+            body = BLOCKS[match["name"]](figures, link)
         if terraform:
             body = "\n".join(f"# {line}".rstrip() for line in body.splitlines())
         return f"{match[1]}{body}\n{match[4]}"

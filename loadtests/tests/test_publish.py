@@ -5,7 +5,7 @@ import subprocess
 import sys
 
 import pytest
-from harness import environment, publish
+from harness import environment, phases, publish
 
 
 @pytest.fixture
@@ -23,13 +23,14 @@ def repo(tmp_path, monkeypatch):
     return root
 
 
-def run_folder(parent, name: str, commit: str):
+def run_folder(parent, name: str, commit: str, phases=phases.ORDER, target="local", passed=True):
     folder = parent / name
     folder.mkdir(parents=True)
-    (folder / "run.json").write_text(json.dumps({"environment": {"git commit": commit}}))
+    run = {"environment": {"git commit": commit}, "parameters": {"phases": list(phases)}, "target": target}
+    (folder / "run.json").write_text(json.dumps(run))
+    (folder / "summary.json").write_text(json.dumps({"passed": passed}))
     (folder / "summary.md").write_text("report\n")
     (folder / "server.log").write_text("log\n")
-    (folder / "prometheus").mkdir()
     return folder
 
 
@@ -54,13 +55,26 @@ def test_publishing_refuses_a_run_made_from_a_dirty_tree(repo, tmp_path):
         publish.publish(run_folder(tmp_path, "20260101T000000Z", "abc1234 (uncommitted changes)"))
 
 
+@pytest.mark.parametrize(
+    ("kind", "message"),
+    [
+        ({"phases": ("challenge",)}, "not a run of every phase"),
+        ({"target": "remote"}, "not a run of every phase"),
+        ({"passed": False}, "failed a threshold"),
+    ],
+)
+def test_publishing_refuses_a_partial_remote_or_failing_run(repo, tmp_path, kind, message):
+    with pytest.raises(RuntimeError, match=message):
+        publish.publish(run_folder(tmp_path, "20260101T000000Z", "abc1234", **kind))
+
+
 def test_publishing_replaces_the_old_run_and_leaves_logs_behind(repo, tmp_path):
     old = run_folder(repo / "published", "20250101T000000Z", "0000000")
     subprocess.run(["git", "add", "."], cwd=repo, check=True)
     subprocess.run(["git", "commit", "-q", "-m", "old run"], cwd=repo, check=True)
     dest = publish.publish(run_folder(tmp_path, "20260101T000000Z", "abc1234"))
     assert dest == repo / "published/20260101T000000Z"
-    assert sorted(p.name for p in dest.iterdir()) == ["run.json", "summary.md"]
+    assert sorted(p.name for p in dest.iterdir()) == ["run.json", "summary.json", "summary.md"]
     assert not old.exists()
 
 

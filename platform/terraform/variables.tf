@@ -3,9 +3,10 @@ variable "collector_image" {
   type        = string
 }
 
-# Set from the load test's capacity at the latency SLO (one worker per 1-vCPU instance): about the
-# requests in flight at that rate (Little's law), so Cloud Run adds instances before one instance
-# queues past the SLO. Generated from the published run by ./task loadtest:publish:
+# Set from the load test's capacity at the latency SLO (one worker per 1-vCPU instance): at least
+# the requests in flight at that rate, at most the queue that drains within the threshold, so an
+# instance is kept busy and Cloud Run adds instances before one queues past the SLO. Generated from
+# the published run by ./task loadtest:publish:
 # loadtest:capacity
 # No load-test run is published yet (`./task loadtest`, then `./task loadtest:publish`).
 # /loadtest:capacity
