@@ -105,8 +105,8 @@ def anchors(figures: dict, link: str) -> str:
 def capacity(figures: dict, link: str) -> str:
     knee, threshold = figures["capacity"]["knee"], figures["latency_threshold_ms"]
     return (
-        f"Capacity at the latency SLO per worker (1 vCPU): {knee['rate']:,.0f} req/s. At that rate about "
-        f"{knee['in_flight']:.0f} requests are in flight (rate x mean latency), and a queue of "
+        f"Capacity at the latency SLO per worker (1 vCPU): {knee['rate']:,.0f} req/s. At that rate "
+        f"{knee['in_flight']:.1f} requests are in flight on average (rate x mean latency), and a queue of "
         f"{knee['queue_within_slo']:.0f} takes the {threshold:g} ms threshold to drain (rate x threshold). "
         f"Published run: {link}, section 2."
     )

@@ -121,7 +121,7 @@ def _section_capacity(found: dict | None, limits: Thresholds, workers: int | Non
     verdict = (
         f"**Capacity at the SLO {per}: {knee['rate']:,.0f} req/s** ({knee['fraction']:.0%} of the "
         f"{found['base']:,.0f} req/s the challenge phase measured), p99 {knee['p99_ms']:.1f} ms against the "
-        f"{limits.p99_ms:g} ms threshold. At that rate about {knee['in_flight']:.0f} requests are in flight "
+        f"{limits.p99_ms:g} ms threshold. At that rate {knee['in_flight']:.1f} requests are in flight on average "
         f"(rate x mean latency, Little's law), and a queue of {knee['queue_within_slo']:.0f} would take the "
         f"threshold's {limits.p99_ms:g} ms to drain (rate x threshold)."
         if knee
