@@ -18,14 +18,19 @@ from harness.plots import PERCENTILES
 from harness.thresholds import Check, Thresholds, evaluate
 
 
-def _rows(seconds: dict[int, series.Second], origin_shift: float = 0.0, upto: float = math.inf) -> list[dict]:
-    """Per-second rows for plots: t, ok, bad and latency percentiles (paced runs only)."""
+def _rows(
+    seconds: dict[int, series.Second], origin_shift: float = 0.0, upto: float = math.inf, from_send: bool = False
+) -> list[dict]:
+    """Per-second rows for plots: t, ok, bad, and latency percentiles of paced runs, from the due time
+    or (from_send) from the send time, with the p99 from the due time beside them."""
     rows = []
     for second, row in seconds.items():
         if second >= upto:
             continue
+        histogram = row.from_send if from_send else row.latency
         entry = {"t": second + origin_shift, "ok": row.ok, "bad": row.bad}
-        rows.append(entry | {f"p{p}": series.percentile_ms(row.latency, float(p)) for p in PERCENTILES})
+        entry |= {f"p{p}": series.percentile_ms(histogram, float(p)) for p in PERCENTILES}
+        rows.append(entry | {"p99_due": series.percentile_ms(row.latency, 99.0)})
     return rows
 
 
@@ -45,7 +50,8 @@ def _challenge(folder: Path, run: dict, limits: Thresholds) -> dict | None:
         params = run["parameters"]
         found["probe"] = paced.parse(probe_text, "probe", params["probe_rate"], params["duration"])
         shift = wrk.summary(probe_text)["origin"] - data["origin"]
-        found["probe_rows"] = _rows(series.decode(wrk.summary(probe_text)["series"]), shift, params["duration"])
+        probe_seconds = series.decode(wrk.summary(probe_text)["series"])
+        found["probe_rows"] = _rows(probe_seconds, shift, params["duration"], from_send=True)
     return found
 
 

@@ -34,13 +34,13 @@ def _save(fig, out: Path) -> Path:
     return out
 
 
-def _latency_panel(ax, rows: list[dict], limit_ms: float, title: str) -> None:
+def _latency_panel(ax, rows: list[dict], limit_ms: float, title: str, unit: str = "ms from the due time") -> None:
     """Percentiles of each second's requests, drawn at the middle of their second."""
     for p in PERCENTILES:
         ax.plot([r["t"] + 0.5 for r in rows], [r[f"p{p}"] for r in rows], label=f"p{p}", marker=".")
     ax.axhline(limit_ms, color="red", linestyle="--", label=f"latency SLO threshold {limit_ms:g} ms")
     _log_axis(ax.yaxis, ax.set_yscale)
-    ax.set(title=title, xlabel="seconds since the phase started", ylabel="ms from the due time")
+    ax.set(title=title, xlabel="seconds since the phase started", ylabel=unit)
     ax.grid(alpha=0.3)
     ax.legend(loc="upper left", fontsize="small")
 
@@ -65,7 +65,10 @@ def challenge(
     top.yaxis.set_major_formatter(ticker.StrMethodFormatter("{x:,.0f}"))
     top.grid(alpha=0.3, axis="y")
     top.legend(loc="upper center", ncol=3, fontsize="small")
-    _latency_panel(bottom, probe, limit_ms, "Latency per second: the probe's requests, queued with wrk's")
+    title = "Latency per second: the probe's requests, queued with wrk's, from when they were sent"
+    _latency_panel(bottom, probe, limit_ms, title, "ms from the send time")
+    bottom.plot([r["t"] + 0.5 for r in probe], [r["p99_due"] for r in probe], color="tab:green", linestyle=":",
+                linewidth=1, label="p99 from the due time (adds the probe's own lateness)")  # fmt: skip
     for name, style in (("p50", ":"), ("p99", "-.")):
         bottom.axhline(whole[name], color="grey", linestyle=style, label=f"wrk whole run {name} {whole[name]:.1f} ms")
     bottom.legend(loc="upper left", fontsize="small")

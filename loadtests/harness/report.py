@@ -96,8 +96,9 @@ def _section_challenge(found: dict | None, figures: dict, limits: Thresholds, ru
     rate = f"{probe.extra['intended_rate']:g} req/s" if probe else ""
     note = (
         f"Answers per second come from wrk itself (rotate.lua's series mode). Latency per second comes from "
-        f"the probe: {rate} on {challenge.PROBE_CONNECTIONS} more connections, each request timed from when it "
-        f"was due; the probe's own row above is its whole-run figure."
+        f"the probe: {rate} on {challenge.PROBE_CONNECTIONS} more connections, timed from the send time as wrk "
+        f"times its own; the dotted p99 counts from the due time, so a gap shows the probe itself ran late. "
+        f"The probe's row above is its whole-run figure, from the due time."
         if probe
         else "The probe did not run: wrk gives whole-run percentiles only."
     )

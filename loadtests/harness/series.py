@@ -1,8 +1,9 @@
 """Per-second figures from the flat table wrk/rotate.lua prints, and percentiles of its histograms.
 
 rotate.lua keys each count by second * 10000 + field (1 sent, 2 ok, 3 not ok, 1000 + b for
-latency bucket b); bucket b holds latencies up to exp((b + 1) / 50) microseconds, so a percentile
-read from it is at most 2% above the true value, never below.
+latency bucket b from the due time, 5000 + b from the send time); bucket b holds latencies up to
+exp((b + 1) / 50) microseconds, so a percentile read from it is at most 2% above the true value,
+never below.
 """
 
 import math
@@ -11,19 +12,21 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 FIELD = 10_000
-SENT, OK, BAD, LATENCY = 1, 2, 3, 1000
+SENT, OK, BAD, LATENCY, FROM_SEND = 1, 2, 3, 1000, 5000
 BUCKETS_PER_E = 50
 PERCENTILES = (50, 75, 90, 95, 99, 99.9)
 
 
 @dataclass
 class Second:
-    """One second of a run: requests sent (paced mode only), answered ok and not ok, latencies."""
+    """One second of a run: requests sent (paced mode only), answered ok and not ok, and latency
+    histograms from the due time and from the send time (paced mode only)."""
 
     sent: int = 0
     ok: int = 0
     bad: int = 0
     latency: Counter = field(default_factory=Counter)
+    from_send: Counter = field(default_factory=Counter)
 
     @property
     def answered(self) -> int:
@@ -36,7 +39,9 @@ def decode(table: Mapping[str, int]) -> dict[int, Second]:
     for key, count in table.items():
         second, kind = divmod(int(key), FIELD)
         row = seconds.setdefault(second, Second())
-        if kind >= LATENCY:
+        if kind >= FROM_SEND:
+            row.from_send[kind - FROM_SEND] += count
+        elif kind >= LATENCY:
             row.latency[kind - LATENCY] += count
         elif kind == SENT:
             row.sent += count

@@ -18,10 +18,12 @@ def bucket_of(ms: float) -> int:
 def test_decode_splits_seconds_and_fields():
     table = {key(0, series.SENT): 10, key(0, series.OK): 9, key(0, series.BAD): 1, key(3, series.OK): 4}
     table[key(0, series.LATENCY + bucket_of(2.0))] = 9
+    table[key(0, series.FROM_SEND + bucket_of(1.5))] = 9
     rows = series.decode(table)
     assert list(rows) == [0, 3]
     assert (rows[0].sent, rows[0].ok, rows[0].bad, rows[0].answered) == (10, 9, 1, 10)
     assert rows[0].latency == {bucket_of(2.0): 9}
+    assert rows[0].from_send == {bucket_of(1.5): 9}
     assert (rows[3].sent, rows[3].answered) == (0, 4)
 
 

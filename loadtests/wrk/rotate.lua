@@ -11,8 +11,9 @@
 --     one connection per thread; request k of thread i is due at START + (i + k*N) / RATE, for S
 --     seconds (START: a CLOCK_MONOTONIC time in seconds). Latency counts from the due time (from
 --     the send time if wrk's whole-millisecond timer sent it early), so a server that falls behind
---     cannot hide its queue; per second of due time: sent, ok, not ok, and a latency histogram
---     (bucket b holds latencies up to exp((b+1)/50) microseconds, 2% wide).
+--     cannot hide its queue; per second of due time: sent, ok, not ok, a histogram of the latency
+--     from the due time and one from the send time, as wrk measures its own (bucket b holds
+--     latencies up to exp((b+1)/50) microseconds, 2% wide).
 
 local ffi = require("ffi")
 ffi.cdef([[
@@ -29,8 +30,13 @@ local function now()
 end
 
 -- Per-second figures live in one flat table (wrk copies only flat tables between threads):
--- key = second * 10000 + field, field 1 sent, 2 ok, 3 not ok, 1000 + b latency bucket b.
-local SENT, OK, BAD, LATENCY = 1, 2, 3, 1000
+-- key = second * 10000 + field, field 1 sent, 2 ok, 3 not ok, 1000 + b latency bucket b (from
+-- the due time), 5000 + b the same from the send time.
+local SENT, OK, BAD, LATENCY, FROM_SEND = 1, 2, 3, 1000, 5000
+
+local function bucket(seconds)
+   return math.floor(math.log(math.max(1, seconds * 1e6)) * BUCKETS_PER_E)
+end
 
 local function count(key)
    series[key] = (series[key] or 0) + 1
@@ -106,8 +112,8 @@ function response(status, headers, body)
    local key = second(mode == "paced" and due or t)
    count(key + (good and OK or BAD))
    if mode == "paced" then
-      local micros = math.max(1, (t - math.min(due, sent_at)) * 1e6)
-      count(key + LATENCY + math.floor(math.log(micros) * BUCKETS_PER_E))
+      count(key + LATENCY + bucket(t - math.min(due, sent_at)))
+      count(key + FROM_SEND + bucket(t - sent_at))
    end
 end
 
