@@ -1,4 +1,4 @@
-"""`python -m harness run|compare|report|publish|payloads`: the commands behind `task loadtest`.
+"""`python -m harness run|report|publish|quote|probe-cost|payloads`: the commands behind `task loadtest`.
 
 Every setting has a default and an environment variable (listed in docs/loadtest.md); command-line
 flags override both.
@@ -7,21 +7,37 @@ flags override both.
 import argparse
 import json
 import os
-import shutil
 import signal
 import sys
+import time
 import urllib.error
 import urllib.request
-from contextlib import contextmanager
+from collections.abc import Iterator
+from contextlib import ExitStack, contextmanager
+from dataclasses import asdict
 from datetime import UTC, datetime
 from pathlib import Path
 
-from harness import compare, environment, phases, report, server
-from harness.payloads import single_lines, valid_vectors
+from harness import (
+    anchors,
+    capacity,
+    challenge,
+    drill,
+    environment,
+    phases,
+    probecost,
+    prometheus,
+    publish,
+    quotes,
+    report,
+    server,
+    wrk,
+)
+from harness.payloads import single_lines
 from harness.thresholds import Thresholds
 
 LOADTESTS = Path(__file__).resolve().parents[1]
-ALL_PHASES = ("stress", "mix", "open")
+LOCAL_ONLY = ("drill", "anchors")
 
 
 def _env(name: str, default: str) -> str:
@@ -38,10 +54,9 @@ def _remote() -> str | None:
     return host.rstrip("/") if host.startswith(("http://", "https://")) else None
 
 
-def report_folder(label: str = "") -> Path:
+def report_folder() -> Path:
     root = Path(_env("LOADTEST_REPORTS", str(LOADTESTS / "reports")))
-    stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
-    folder = root / (f"{stamp}-{label}" if label else stamp)
+    folder = root / datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
     folder.mkdir(parents=True)
     return folder
 
@@ -58,93 +73,95 @@ def _check_remote(url: str, token: str | None) -> None:
 
 
 @contextmanager
-def local(kind: str, workers: int, log: Path):
-    """Start `kind` (predictor or reference) on a free 127.0.0.1 port; yield its URL; stop it."""
-    port = server.free_port()
-    spec = server.reference(port) if kind == "reference" else server.predictor(port, workers)
-    print(f"starting {' '.join(spec.command)} on 127.0.0.1:{port}", flush=True)
-    with server.running(spec, port, log) as url:
-        yield url
-
-
-@contextmanager
-def target(kind: str, workers: int, log: Path):
+def target(kind: str, workers: int, log: Path, port: int) -> Iterator[tuple[str, int | None]]:
     """Yield (URL, workers) under test: the remote HOST (workers unknown), or a local server."""
     if url := _remote():
         _check_remote(url, _token())
         yield url, None
         return
-    with local(kind, workers, log) as url:
+    spec = server.reference(port) if kind == "reference" else server.predictor(port, workers)
+    print(f"starting {' '.join(spec.command)} on 127.0.0.1:{port}", flush=True)
+    with server.running(spec, port, log) as url:
         yield url, workers
 
 
-def _methodology(url: str, workers: int | None, commands: dict[str, str], args) -> list[str]:
-    where = (
-        f"local `{args.server}` on {url}, {workers} worker(s), started by the harness and stopped after the run"
-        if workers
-        else f"remote service {url}"
-    )
-    lines = [f"Target: {where}. Readiness was confirmed before any load."]
-    if "stress" in commands:
-        lines.append(
-            f"Capacity (wrk, closed model): {args.connections} connections on {args.threads} "
-            f"thread(s) for {args.duration:g} s, each request one of the {len(valid_vectors())} valid "
-            f"one-hot flights (rotated); a 200 counts only if its body is one 0/1 prediction. "
-            f"`{commands['stress']}`"
-        )
-    if "mix" in commands:
-        lines.append(
-            f"Mixed traffic (Locust FastHttpUser): {args.users} users paced at {args.user_rps:g} "
-            f"req/s each for {args.mix_duration:g} s, with the traffic mix of `locustfile.py`: single "
-            "flights (one-hot and by name), batches, and malformed requests that must get a 4xx JSON error."
-        )
-    if "open" in commands:
-        lines.append(
-            f"Open model (harness.openloop, asyncio + uvloop, raw HTTP/1.1 keep-alive): requests "
-            f"due at a fixed {args.rate:g} req/s for {args.open_duration:g} s whatever the "
-            "responses do; latency counts from the due time, so queueing is not hidden."
-        )
-    return lines
+class Timeline:
+    """Wall-clock start and end of every phase, to mark them on the SLO plots."""
+
+    def __init__(self) -> None:
+        self.spans: dict[str, list[float]] = {}
+
+    @contextmanager
+    def phase(self, name: str) -> Iterator[None]:
+        start = time.time()
+        try:
+            yield
+        finally:
+            self.spans[name] = [start, time.time()]
 
 
 def cmd_run(args) -> int:
     folder = report_folder()
-    thresholds = Thresholds.from_env()
-    commands: dict[str, str] = {}
-    with target(args.server, args.workers, folder / "server.log") as (url, workers):
+    limits = Thresholds.from_env()
+    remote = _remote()
+    wanted = [p for p in phases.ORDER if p in args.phases and not (remote and p in LOCAL_ONLY)]
+    timeline, commands = Timeline(), dict[str, list[list[str]]]()
+    parameters = {k: v for k, v in vars(args).items() if k not in ("func", "command")} | {"phases": wanted}
+    ours_port, drill_port = server.free_port(), server.free_port()
+    with ExitStack() as stack:
+        scraper = None
+        if not remote:
+            targets = [f"127.0.0.1:{ours_port}", f"127.0.0.1:{drill_port}"]
+            scraper = stack.enter_context(prometheus.running(targets, folder))
+        start = time.time()
+        if "drill" in wanted:
+            plan = drill.Plan(quiet_s=args.drill_quiet, fault_s=args.drill_faults, recovery_s=args.drill_recovery)
+            rate = args.drill_rate or limits.challenge_rate
+            parameters |= {"drill_plan": asdict(plan), "drill_rate": rate}
+            with timeline.phase("drill"):
+                commands["drill"] = [drill.run(drill_port, folder, plan, rate, args.paced_connections)]
+        url, workers = stack.enter_context(target(args.server, args.workers, folder / "server.log", ours_port))
         env = environment.describe(workers, url)
-        if "stress" in args.phases:
-            commands["stress"] = phases.stress(url, folder, args.threads, args.connections, args.duration)
-        if "mix" in args.phases:
-            commands["mix"] = phases.mix(url, folder, args.users, args.user_rps, args.mix_duration)
-        if "open" in args.phases:
-            commands["open"] = phases.open_model(url, folder, args.rate, args.open_duration, _token())
+        if "challenge" in wanted:
+            with timeline.phase("challenge"):
+                commands["challenge"] = challenge.run(
+                    url, folder, args.threads, args.connections, args.duration, args.probe_rate
+                )
+        if "capacity" in wanted:
+            base = args.capacity_base or wrk.parse((folder / challenge.WRK_FILE).read_text(), "challenge").throughput
+            parameters["capacity_base"] = base
+            with timeline.phase("capacity"):
+                commands["capacity"] = capacity.run(url, folder, base, args.step_duration, args.paced_connections)
+        if "mix" in wanted:
+            with timeline.phase("mix"):
+                commands["mix"] = [phases.mix(url, folder, args.users, args.user_rps, args.mix_duration)]
+        if "anchors" in wanted:
+            with timeline.phase("anchors"):
+                commands["anchors"] = anchors.run(
+                    url, folder, args.threads, args.connections, args.anchor_duration, args.rounds
+                )
+        if scraper:
+            dashboard = prometheus.read_dashboard(scraper, start, time.time())
+            (folder / "slo.json").write_text(json.dumps(dashboard) + "\n")
     run = {
         "environment": env,
-        "methodology": _methodology(url, workers, commands, args),
-        "commands": commands,
-        "thresholds": thresholds.__dict__,
+        "target": "remote" if remote else "local",
+        "workers": workers,
+        "parameters": parameters,
+        "commands": {phase: [publish.shown(c, folder) for c in cmds] for phase, cmds in commands.items()},
+        "timeline": timeline.spans,
+        "thresholds": asdict(limits),
     }
     (folder / "run.json").write_text(json.dumps(run, indent=2) + "\n")
     return _finish(folder)
 
 
 def _finish(folder: Path) -> int:
-    results, checks = report.build(folder)
-    print("\n" + report.results_table(results) + "\n\n" + report.checks_table(checks))
+    checks = report.build(folder)
+    print("\n" + report.checks_table(checks))
     passed = all(c.passed for c in checks)
     print(f"\n{'PASS' if passed else 'FAIL'}: report in {folder}/summary.md")
     return 0 if passed else 1
-
-
-def cmd_compare(args) -> int:
-    folder = report_folder("compare")
-    env = environment.describe(args.workers, "127.0.0.1 (both servers started by the harness)")
-    rows = {}
-    for kind in ("reference", "predictor"):
-        with local(kind, args.workers, folder / f"{kind}_server.log") as url:
-            rows[kind] = compare.measure(url, folder, kind, args)
-    return compare.write(folder, rows, env, args)
 
 
 def _given(folder: str) -> Path:
@@ -157,12 +174,27 @@ def cmd_report(args) -> int:
 
 
 def cmd_publish(args) -> int:
-    """Copy a run into reports/published/, without what can be regenerated or is only noise."""
-    source = _given(args.folder)
-    dest = LOADTESTS / "reports/published" / source.name
-    shutil.copytree(source, dest, ignore=shutil.ignore_patterns("payloads.txt", "*server.log"))
-    print(f"published {source} as {dest}; link it from docs/loadtest.md")
+    dest = publish.publish(_given(args.folder))
+    report.build(dest)
+    for path in quotes.write():
+        print(f"updated {path}")
+    print(f"published {dest.relative_to(server.REPO)}; commit it with the updated docs")
     return 0
+
+
+def cmd_quote(args) -> int:
+    if args.check:
+        stale = quotes.stale()
+        for path in stale:
+            print(f"out of date: {path}; run ./task loadtest:quote", file=sys.stderr)
+        return 1 if stale else 0
+    for path in quotes.write():
+        print(f"updated {path}")
+    return 0
+
+
+def cmd_probe_cost(args) -> int:
+    return probecost.main(args.connections, args.duration, args.probe_rate, args.rounds)
 
 
 def cmd_payloads(_args) -> int:
@@ -170,35 +202,52 @@ def cmd_payloads(_args) -> int:
     return 0
 
 
+def _load_options(duration: str, rounds: str) -> argparse.ArgumentParser:
+    """The challenge phase's wrk settings (shared by run and probe-cost; defaults differ)."""
+    load = argparse.ArgumentParser(add_help=False)
+    load.add_argument("--threads", type=int, default=int(_env("LOADTEST_THREADS", "1")))
+    load.add_argument("--connections", type=int, default=int(_env("LOADTEST_CONNECTIONS", "64")))
+    load.add_argument("--duration", type=int, default=int(duration))
+    load.add_argument("--probe-rate", type=float, default=float(_env("LOADTEST_PROBE_RATE", "200")))
+    load.add_argument("--rounds", type=int, default=int(rounds))
+    return load
+
+
 def parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="python -m harness", description=__doc__)
     sub = p.add_subparsers(dest="command", required=True)
-    load = argparse.ArgumentParser(add_help=False)
-    load.add_argument("--workers", type=int, default=int(_env("WEB_CONCURRENCY", "1")))
-    load.add_argument("--threads", type=int, default=int(_env("LOADTEST_THREADS", "1")))
-    load.add_argument("--connections", type=int, default=int(_env("LOADTEST_CONNECTIONS", "64")))
-    run = sub.add_parser("run", parents=[load], help="capacity, mixed and open-model phases")
+    load = _load_options(_env("LOADTEST_DURATION", "45"), _env("LOADTEST_ROUNDS", "2"))
+    run = sub.add_parser("run", parents=[load], help="the SLO drill, challenge, capacity, mix and anchor phases")
     run.add_argument("--server", choices=("predictor", "reference"), default="predictor")
+    run.add_argument("--workers", type=int, default=int(_env("WEB_CONCURRENCY", "1")))
     run.add_argument(
-        "--phases", type=lambda s: s.split(","), default=_env("LOADTEST_PHASES", ",".join(ALL_PHASES)).split(",")
+        "--phases", type=lambda s: s.split(","), default=_env("LOADTEST_PHASES", ",".join(phases.ORDER)).split(",")
     )
-    run.add_argument("--duration", type=float, default=float(_env("LOADTEST_DURATION", "40")))
+    run.add_argument("--paced-connections", type=int, default=int(_env("LOADTEST_PACED_CONNECTIONS", "64")))
+    run.add_argument("--step-duration", type=int, default=int(_env("LOADTEST_STEP_DURATION", "4")))
+    run.add_argument("--capacity-base", type=float, default=float(_env("LOADTEST_CAPACITY_BASE", "0")))
     run.add_argument("--users", type=int, default=int(_env("LOADTEST_USERS", "20")))
     run.add_argument("--user-rps", type=float, default=float(_env("LOADTEST_USER_RPS", "25")))
-    run.add_argument("--mix-duration", type=float, default=float(_env("LOADTEST_MIX_DURATION", "20")))
-    run.add_argument("--rate", type=float, default=float(_env("LOADTEST_RATE", "2000")))
-    run.add_argument("--open-duration", type=float, default=float(_env("LOADTEST_OPEN_DURATION", "30")))
+    run.add_argument("--mix-duration", type=float, default=float(_env("LOADTEST_MIX_DURATION", "10")))
+    run.add_argument("--drill-rate", type=float, default=float(_env("LOADTEST_DRILL_RATE", "0")))
+    for flag, field in (("quiet", "quiet_s"), ("faults", "fault_s"), ("recovery", "recovery_s")):
+        default = _env(f"LOADTEST_DRILL_{flag.upper()}", str(getattr(drill.Plan, field)))
+        run.add_argument(f"--drill-{flag}", type=int, default=int(default))
+    run.add_argument("--anchor-duration", type=int, default=int(_env("LOADTEST_ANCHOR_DURATION", "4")))
     run.set_defaults(func=cmd_run)
-    cmp = sub.add_parser("compare", parents=[load], help="reference app against our service")
-    cmp.add_argument("--duration", type=float, default=float(_env("LOADTEST_COMPARE_DURATION", "15")))
-    cmp.add_argument("--min-ratio", type=float, default=float(_env("LOADTEST_MIN_RATIO", "12")))
-    cmp.set_defaults(func=cmd_compare)
     rep = sub.add_parser("report", help="rebuild summary.md and plots of a report folder")
     rep.add_argument("folder")
     rep.set_defaults(func=cmd_report)
-    pub = sub.add_parser("publish", help="copy a report folder into reports/published/")
+    pub = sub.add_parser("publish", help="publish a report folder made from a clean commit; update the docs")
     pub.add_argument("folder")
     pub.set_defaults(func=cmd_publish)
+    quote = sub.add_parser("quote", help="rewrite the docs' generated blocks from the published run")
+    quote.add_argument("--check", action="store_true", help="only fail if a block is out of date")
+    quote.set_defaults(func=cmd_quote)
+    cost = sub.add_parser(
+        "probe-cost", parents=[_load_options("5", "10")], help="what the per-second series costs the challenge run"
+    )
+    cost.set_defaults(func=cmd_probe_cost)
     sub.add_parser("payloads", help="print the 552 valid bodies, one per line").set_defaults(func=cmd_payloads)
     return p
 

@@ -30,10 +30,14 @@ def _cpu_model() -> str:
     return platform.processor() or "unknown"
 
 
+def dirty() -> bool:
+    """Uncommitted changes, or untracked files git does not ignore, in the repository."""
+    return bool(_first_line("git", "status", "--porcelain"))
+
+
 def _commit() -> str:
     commit = _first_line("git", "rev-parse", "--short", "HEAD") or "no commit yet"
-    dirty = _first_line("git", "status", "--porcelain", "--untracked-files=no")
-    return f"{commit} (uncommitted changes)" if dirty else commit
+    return f"{commit} (uncommitted changes)" if dirty() else commit
 
 
 def describe(workers: int | None, target: str) -> dict[str, str]:

@@ -1,4 +1,4 @@
-"""Request bodies for every load generator, so Locust, wrk and the open-loop run send the same traffic.
+"""Request bodies for every load generator, so Locust and every wrk phase send the same traffic.
 
 The flights and their encoding come from the service itself: the feature space is read from the
 bundled model's manifest, the one record of the feature order, and encoded by predictor.features.

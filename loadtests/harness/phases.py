@@ -1,15 +1,15 @@
-"""The three load phases of `task loadtest`, each writing its raw output into the report folder."""
+"""Shared pieces of the load phases: progress lines, the payload file, and the Locust traffic mix."""
 
-import json
 import threading
 import time
 from contextlib import contextmanager
 from pathlib import Path
 
-from harness import locustrun, openloop, wrk
-from harness.payloads import single_body, single_lines, valid_vectors
+from harness import locustrun
+from harness.payloads import single_lines
 
 PAYLOADS_FILE = "payloads.txt"
+ORDER = ("drill", "challenge", "capacity", "mix", "anchors")  # every phase, in run order
 
 
 @contextmanager
@@ -39,25 +39,9 @@ def write_payloads(folder: Path) -> Path:
     return path
 
 
-def stress(url: str, folder: Path, threads: int, connections: int, seconds: float) -> str:
-    cmd = wrk.command(url, write_payloads(folder), threads, connections, seconds)
-    print(f"capacity phase: wrk, {connections} connections, {seconds:g} s", flush=True)
-    with progress("wrk", seconds):
-        wrk.run(cmd, folder / "stress_wrk.txt")
-    return " ".join(cmd)
-
-
-def mix(url: str, folder: Path, users: int, user_rps: float, seconds: float) -> str:
+def mix(url: str, folder: Path, users: int, user_rps: float, seconds: float) -> list[str]:
     cmd = locustrun.command(url, folder / "mix", seconds, users, user_rps)
     print(f"mixed-traffic phase: Locust, {users} users x {user_rps:g} req/s, {seconds:g} s", flush=True)
     with progress("locust", seconds):
         locustrun.run(cmd, folder / "mix_locust.log")
-    return " ".join(cmd)
-
-
-def open_model(url: str, folder: Path, rate: float, seconds: float, token: str | None) -> str:
-    print(f"open-model phase: {rate:g} req/s for {seconds:g} s", flush=True)
-    bodies = [single_body(v) for v in valid_vectors()]
-    summary = openloop.measure(f"{url}/api", bodies, rate, seconds, token)
-    (folder / "openloop.json").write_text(json.dumps(summary, indent=1) + "\n")
-    return f"harness.openloop: {rate:g} req/s for {seconds:g} s, max 256 connections"
+    return cmd

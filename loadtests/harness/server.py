@@ -22,6 +22,8 @@ from harness.payloads import CHALLENGE_VECTOR, single_body
 
 REPO = Path(__file__).resolve().parents[2]
 READY_TIMEOUT_S = 60.0
+# uvicorn as `predictor serve` runs it, for ASGI apps the harness serves itself
+UVICORN = (sys.executable, "-m", "uvicorn", "--loop", "uvloop", "--http", "httptools", "--no-access-log")
 
 
 @dataclass(frozen=True)

@@ -11,8 +11,9 @@ SCRIPT = Path(__file__).resolve().parents[1] / "wrk/rotate.lua"
 MARKER = "wrk-summary "
 
 
-def command(url: str, payloads: Path, threads: int, connections: int, seconds: float) -> list[str]:
-    """The wrk command line; `payloads` holds one POST /api body per line."""
+def command(url: str, payloads: Path, threads: int, connections: int, seconds: float, *mode: str) -> list[str]:
+    """The wrk command line; `payloads` holds one POST /api body per line; `mode`: rotate.lua's mode
+    arguments (none: totals only)."""
     wrk = shutil.which("wrk") or "wrk"
     return [
         wrk,
@@ -25,6 +26,7 @@ def command(url: str, payloads: Path, threads: int, connections: int, seconds: f
         f"{url}/api",
         "--",
         str(payloads),
+        *mode,
     ]
 
 
@@ -40,10 +42,15 @@ def run(cmd: list[str], output: Path) -> str:
     return done.stdout
 
 
+def summary(text: str) -> dict:
+    """The JSON that rotate.lua's done() hook prints on the last line."""
+    line = next(ln for ln in text.splitlines() if ln.startswith(MARKER))
+    return json.loads(line[len(MARKER) :])
+
+
 def parse(text: str, phase: str) -> PhaseResult:
     """Turn wrk's output into a PhaseResult: socket errors, bad statuses, bad bodies by kind."""
-    line = next(ln for ln in text.splitlines() if ln.startswith(MARKER))
-    data = json.loads(line[len(MARKER) :])
+    data = summary(text)
     latency = data["latency_us"]
     errors = {f"socket {kind}": n for kind, n in data["errors"].items() if kind != "status" and n}
     errors |= {f"status {code}": n for code, n in data["checked"]["bad_status"].items()}

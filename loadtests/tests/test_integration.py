@@ -7,6 +7,7 @@ tests: they check behaviour (requests counted, files written, servers stopped), 
 import dataclasses
 import json
 import os
+import re
 import signal
 import socket
 import subprocess
@@ -25,11 +26,12 @@ from harness.payloads import malformed_requests, single_body, valid_vectors
 pytestmark = pytest.mark.integration
 LOADTESTS = Path(__file__).resolve().parents[1]
 LOOSE = {"LOADTEST_MIN_REQUESTS": "100", "LOADTEST_P99_MS": "60000", "LOADTEST_MIN_RATIO": "0"}
+SLOKIT = str(LOADTESTS.parent / "slo")  # the harness reads the SLOs through slokit
 
 
 def harness(reports: Path, *args: str, remote: dict[str, str] | None = None, **popen) -> subprocess.Popen:
     """`python -m harness ARGS` against a local server, or the target and token in `remote`."""
-    env = {**os.environ, **LOOSE, "LOADTEST_REPORTS": str(reports)}
+    env = {**os.environ, **LOOSE, "LOADTEST_REPORTS": str(reports), "PYTHONPATH": SLOKIT}
     for name in ("HOST", "LOADTEST_BEARER_TOKEN", "ID_TOKEN"):
         env.pop(name, None)
     env.update(remote or {})
@@ -80,56 +82,76 @@ def test_valid_flights_get_one_prediction(predictor):
         assert status == 200 and body["predicciones"] in ([0], [1])
 
 
-def test_short_run_writes_a_report_that_adds_up(tmp_path, require_tool):
+SHORT_ALL = (
+    "run", "--duration", "2", "--step-duration", "1", "--mix-duration", "2", "--drill-quiet", "2",
+    "--drill-faults", "4", "--drill-recovery", "1", "--drill-rate", "1000", "--anchor-duration", "1", "--rounds", "1",
+)  # fmt: skip
+
+
+@pytest.fixture(scope="module")
+def short_run(tmp_path_factory, require_tool) -> Path:
+    """Every phase, each a second or a few long: the report folder."""
     require_tool("wrk")
-    run = harness(tmp_path, "run", "--duration", "1", "--mix-duration", "2", "--open-duration", "1", "--rate", "300")
-    output, _ = run.communicate(timeout=120)
+    require_tool("prometheus")
+    reports = tmp_path_factory.mktemp("reports")
+    run = harness(reports, *SHORT_ALL)
+    output, _ = run.communicate(timeout=240)
     assert run.returncode == 0, output
-    (folder,) = tmp_path.iterdir()
-    for name in (
-        "summary.md",
-        "summary.json",
-        "run.json",
-        "stress_wrk.txt",
-        "mix.html",
-        "mix_stats.csv",
-        "mix_stats_history.csv",
-        "openloop.json",
-        "server.log",
-        "throughput.png",
-        "latency.png",
-        "histogram.png",
-    ):
-        assert (folder / name).stat().st_size > 0, name
-    phases = {p["phase"]: p for p in json.loads((folder / "summary.json").read_text())["phases"]}
-    assert phases["stress"]["requests"] >= 100 and phases["stress"]["failures"] == 0
+    (folder,) = reports.iterdir()
+    return folder
+
+
+def test_every_phase_leaves_its_raw_output_and_figure(short_run):
+    names = {p.name for p in short_run.iterdir()}
+    raw = {"challenge_wrk.txt", "challenge_probe.txt", "drill_wrk.txt", "slo.json", "mix_stats.csv", "run.json"}
+    raw |= {f"capacity_{n:03d}.txt" for n in (25, 50, 75, 90, 100, 110)}
+    raw |= {f"anchor_{key}_1.txt" for key in ("reference", "flask", "litestar", "bare", "ours")}
+    figures = {"challenge.png", "capacity.png", "drill.png", "slo_api-availability.png", "slo_api-latency.png"}
+    figures |= {"anchors.png", "mix.png"}
+    assert raw | figures | {"summary.md", "summary.json"} <= names
+    for png in figures:
+        assert (short_run / png).read_bytes().startswith(b"\x89PNG"), png
+
+
+def test_the_report_adds_up(short_run):
+    figures = json.loads((short_run / "summary.json").read_text())
+    challenge = figures["challenge"]
+    assert challenge["failures"] == 0 and challenge["requests"] >= 100
+    assert challenge["answered_in_window"] == challenge["requests"]  # a 2 s run ends inside the 45 s window
+    phases = {p["phase"]: p for p in figures["phases"]}
     assert phases["mix"]["failures"] == 0 and phases["mix"]["expected_rejections"] > 0
-    assert phases["open"]["requests"] == 300  # 300 req/s for 1 s, each sent on schedule
-    assert phases["open"]["failures"] == 0
-    assert "| stress | wrk |" in output and "PASS" in output
+    steps = figures["capacity"]["steps"]
+    assert [s["fraction"] for s in steps] == [0.25, 0.5, 0.75, 0.9, 1.0, 1.1]
+    assert steps[0]["rate"] == round(challenge["throughput"] * 0.25)
+    assert [a["key"] for a in figures["anchors"]] == ["reference", "flask", "litestar", "bare", "ours"]
+    assert all(a["errors"] == 0 and a["throughput"] > 0 for a in figures["anchors"])
 
 
-def test_compare_runs_both_servers_and_writes_the_table(tmp_path, require_tool):
-    require_tool("wrk")
-    run = harness(tmp_path, "compare", "--duration", "1")
-    output, _ = run.communicate(timeout=120)
-    assert run.returncode == 0, output
-    (folder,) = tmp_path.iterdir()
-    data = json.loads((folder / "comparison.json").read_text())
-    assert set(data["rows"]) == {"reference", "predictor"}
-    assert all(row["requests"] > 0 and row["failures"] == 0 for row in data["rows"].values())
-    table = (folder / "comparison.md").read_text()
-    assert "| challenge reference (Flask debug server) |" in table and "| our service |" in table
+def test_the_drill_fails_requests_in_its_window_and_the_slo_rules_page(short_run):
+    figures = json.loads((short_run / "summary.json").read_text())
+    drill = next(p for p in figures["phases"] if p["phase"] == "drill")
+    assert 0 < drill["errors"].get("status 500", 0) < drill["requests"] // 2
+    assert figures["slo"]["alerts"]["ApiAvailabilityPageFastBurn"]["severity"] == "page"
+    assert figures["slo"]["final"]["api-availability"]["Objective"] == pytest.approx(0.999)
+
+
+def test_the_report_names_no_local_path_and_lists_only_its_files(short_run):
+    kept = [p for p in short_run.iterdir() if p.is_file() and p.suffix != ".log"]
+    assert [p.name for p in kept if str(LOADTESTS.parent).encode() in p.read_bytes()] == []
+    summary = (short_run / "summary.md").read_text()
+    listed = re.findall(r"^- `([^`]+)`:", summary.split("## Files", 1)[1], re.MULTILINE)
+    assert set(listed) <= {p.name for p in kept}
+    assert ".log" not in summary
 
 
 def test_ctrl_c_stops_the_load_and_the_server(tmp_path, require_tool):
     require_tool("wrk")
-    run = harness(tmp_path, "run", "--duration", "60", start_new_session=True)
+    run = harness(tmp_path, "run", "--duration", "60", "--phases", "challenge", start_new_session=True)
     port = None
     for line in run.stdout:
         if line.startswith("starting "):
             port = int(line.rsplit(":", 1)[1])
-        if line.startswith("capacity phase"):
+        if line.startswith("challenge phase"):
             break
     os.killpg(run.pid, signal.SIGINT)  # what a terminal does on Ctrl-C
     output, _ = run.communicate(timeout=60)
@@ -140,7 +162,7 @@ def test_ctrl_c_stops_the_load_and_the_server(tmp_path, require_tool):
 
 ISSUER, AUDIENCE = "https://issuer.loadtest.test", "https://predictor.loadtest.test"
 SHORT = ("run", "--duration", "1", "--connections", "4", "--mix-duration", "2", "--users", "2")
-SHORT_OPEN = ("--user-rps", "5", "--open-duration", "1", "--rate", "100")
+SHORT_OPEN = ("--user-rps", "5", "--step-duration", "1", "--paced-connections", "4", "--capacity-base", "100")
 
 
 @pytest.fixture(scope="module")
@@ -161,7 +183,7 @@ def private_predictor(tmp_path_factory):
 
 
 def test_a_remote_target_gets_the_bearer_token_from_every_tool(tmp_path, private_predictor, require_tool):
-    """HOST=URL with LOADTEST_BEARER_TOKEN: wrk, Locust and the open-loop run all authenticate."""
+    """HOST=URL with LOADTEST_BEARER_TOKEN: wrk (closed and paced) and Locust all authenticate."""
     require_tool("wrk")
     url, token = private_predictor
     run = harness(tmp_path, *SHORT, *SHORT_OPEN, remote={"HOST": url, "LOADTEST_BEARER_TOKEN": token})
@@ -169,7 +191,8 @@ def test_a_remote_target_gets_the_bearer_token_from_every_tool(tmp_path, private
     assert run.returncode == 0, output
     (folder,) = tmp_path.iterdir()
     phases = {p["phase"]: p for p in json.loads((folder / "summary.json").read_text())["phases"]}
-    assert {name: p["failures"] for name, p in phases.items()} == {"stress": 0, "mix": 0, "open": 0}
+    assert {"challenge", "mix", "capacity 25%", "capacity 110%"} <= phases.keys()
+    assert {name: p["failures"] for name, p in phases.items() if p["failures"]} == {}
     assert all(p["requests"] > 0 for p in phases.values())
     leaked = [f.name for f in folder.iterdir() if token.encode() in f.read_bytes()]
     assert leaked == [], "the token never reaches a command line or a report"
@@ -183,5 +206,5 @@ def test_without_the_token_the_private_target_refuses_the_load(tmp_path, private
     assert run.returncode == 1, output
     (folder,) = tmp_path.iterdir()
     phases = {p["phase"]: p for p in json.loads((folder / "summary.json").read_text())["phases"]}
-    assert phases["stress"]["errors"].get("status 401") == phases["stress"]["requests"]
-    assert phases["open"]["errors"].get("status 401") == phases["open"]["requests"]
+    assert phases["challenge"]["errors"].get("status 401") == phases["challenge"]["requests"]
+    assert phases["capacity 50%"]["errors"].get("status 401") == phases["capacity 50%"]["requests"]

@@ -3,16 +3,33 @@
 from pathlib import Path
 
 import pytest
-from harness import locustrun, openloop, wrk
+from harness import locustrun, paced, series, wrk
 
 FIXTURES = Path(__file__).parent / "fixtures"
+RUN = FIXTURES / "run"
 
 
 def test_wrk_summary_line_gives_totals_and_latencies_in_ms():
-    result = wrk.parse((FIXTURES / "run_pass/stress_wrk.txt").read_text(), "stress")
-    assert (result.tool, result.requests, result.failures) == ("wrk", 13_413, 0)
-    assert result.duration_s == pytest.approx(3.03, abs=0.01)
+    result = wrk.parse((RUN / "challenge_wrk.txt").read_text(), "challenge")
+    assert (result.tool, result.requests, result.failures) == ("wrk", 16_976, 0)
+    assert result.duration_s == pytest.approx(3.023, abs=0.001)
     assert result.latency_ms["p50"] < result.latency_ms["p99"] <= result.latency_ms["max"]
+
+
+def test_wrk_series_mode_counts_every_answer_by_second():
+    text = (RUN / "challenge_wrk.txt").read_text()
+    rows = series.decode(wrk.summary(text)["series"])
+    assert list(rows) == [0, 1, 2, 3]  # 3.023 s: three whole seconds and the start of a fourth
+    assert sum(r.ok for r in rows.values()) == wrk.parse(text, "challenge").requests
+
+
+def test_paced_output_counts_what_was_sent_on_schedule_and_what_failed():
+    step = paced.parse((RUN / "capacity_050.txt").read_text(), "capacity 50%", 2807, 1)
+    assert (step.tool, step.requests, step.failures) == ("wrk (paced)", 2807, 0)
+    assert step.extra == {"intended_rate": 2807, "achieved_send_rate": 2807.0, "completed_rate": 2807.0}
+    assert step.latency_ms["p50"] <= step.latency_ms["p99"] <= step.latency_ms["max"]
+    drill = paced.parse((RUN / "drill_wrk.txt").read_text(), "drill", 500, 8)
+    assert (drill.requests, drill.errors) == (4000, {"status 500": 188})
 
 
 def test_wrk_non_200_answers_are_counted_by_status():
@@ -28,12 +45,12 @@ def test_wrk_output_without_summary_line_is_an_error():
 
 
 def test_locust_final_totals_and_expected_rejections():
-    result = locustrun.parse(FIXTURES / "run_pass/mix", "mix")
+    result = locustrun.parse(RUN / "mix", "mix")
     assert result.tool == "locust"
-    assert result.requests == 1_678 == 1_503 + 36 + 139  # the Aggregated row: all endpoints
+    assert result.requests == 1_500 == 1_207 + 24 + 119 + 150  # the Aggregated row: all endpoints
     assert result.failures == 0
-    assert result.expected_rejections == 36
-    assert result.duration_s == pytest.approx(4.28, abs=0.01)
+    assert result.expected_rejections == 24
+    assert result.duration_s == pytest.approx(2.99, abs=0.01)
 
 
 def test_locust_failures_become_kinds_with_our_own_messages():
@@ -42,10 +59,3 @@ def test_locust_failures_become_kinds_with_our_own_messages():
     assert result.errors["/api (malformed): extra field: status 200, not a 4xx JSON error"] == 4
     assert result.failures == 54
     assert result.expected_rejections == 0  # the reference app never answers a 4xx JSON error
-
-
-def test_openloop_json_reads_back_with_rates():
-    result = openloop.parse(FIXTURES / "run_pass/openloop.json")
-    assert (result.tool, result.requests, result.failures) == ("harness.openloop", 1_500, 0)
-    assert result.extra["intended_rate"] == 500
-    assert result.extra["achieved_send_rate"] == pytest.approx(500, rel=0.02)

@@ -1,7 +1,7 @@
 """Run Debian's prometheus on the repo's prometheus.yml and generated rules, loopback only.
 
 The repo config is written for the compose stack; for a local run only the predictor job's
-target changes (and the other jobs, whose hosts exist only inside compose, are dropped).
+targets change (and the other jobs, whose hosts exist only inside compose, are dropped).
 """
 
 import os
@@ -21,12 +21,12 @@ JOB = "predictor"
 
 
 def render_config(
-    target: str, scrape_interval: str | None = None, evaluation_interval: str | None = None
+    targets: list[str], scrape_interval: str | None = None, evaluation_interval: str | None = None
 ) -> dict[str, Any]:
-    """The repo config scraping only `target` for the predictor job, rules by absolute path."""
+    """The repo config scraping only `targets` for the predictor job, rules by absolute path."""
     config: dict[str, Any] = yaml.safe_load(paths.PROMETHEUS_CONFIG.read_text(encoding="utf-8"))
     config["scrape_configs"] = [job for job in config["scrape_configs"] if job["job_name"] == JOB]
-    config["scrape_configs"][0]["static_configs"] = [{"targets": [target]}]
+    config["scrape_configs"][0]["static_configs"] = [{"targets": targets}]
     config["rule_files"] = [str(paths.PROMETHEUS_CONFIG.parent / f) for f in config["rule_files"]]
     if scrape_interval:
         config["global"]["scrape_interval"] = scrape_interval
@@ -73,7 +73,7 @@ def run(target: str, listen: str, data_dir: Path) -> int:
     if pidfile.exists():
         print(f"already running (pid {pidfile.read_text().strip()}); run observability:down first")
         return 1
-    process = start(render_config(target), listen, data_dir, data_dir / "prometheus.log")
+    process = start(render_config([target]), listen, data_dir, data_dir / "prometheus.log")
     try:
         wait_ready(listen, process)
     except RuntimeError as error:

@@ -86,7 +86,7 @@ def prometheus(service, tmp_path_factory, require_tool):
     require_tool("prometheus")
     listen = f"127.0.0.1:{_free_port()}"
     data = tmp_path_factory.mktemp("prometheus")
-    config = localprom.render_config(service.removeprefix("http://"), "1s", "1s")
+    config = localprom.render_config([service.removeprefix("http://")], "1s", "1s")
     process = localprom.start(config, listen, data, data / "prometheus.log")
     try:
         localprom.wait_ready(listen, process)
