@@ -1,19 +1,13 @@
-"""Fixtures shared by every test folder in the repository."""
+"""Fixtures shared by every test folder in the repository; servers start through harness.server, the
+one launcher the load tests and benchmarks use too."""
 
 import os
 import shutil
-import socket
-import subprocess
-import sys
-import time
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
 from pathlib import Path
 
-import httpx
 import pytest
-
-PREDICTOR = Path(sys.executable).with_name("predictor")
+from harness.server import Running, free_port, predictor, start
 
 
 @pytest.fixture(scope="session")
@@ -36,60 +30,19 @@ def require_tool() -> Callable[[str], str]:
     return find
 
 
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
-@dataclass
-class Server:
-    """A `predictor serve` process on 127.0.0.1, started by a test."""
-
-    process: subprocess.Popen
-    url: str
-
-    @property
-    def port(self) -> int:
-        return int(self.url.rsplit(":", 1)[1])
-
-    def stop(self) -> str:
-        """SIGTERM, wait for the drain, and return everything the server logged."""
-        if self.process.poll() is None:
-            self.process.terminate()
-        output, _ = self.process.communicate(timeout=20)
-        return output.decode()
-
-
-def start_predictor(env: dict[str, str] | None = None, timeout: float = 60) -> Server:
-    """Start the real service (production settings unless `env` says otherwise); wait until ready."""
+def start_predictor(log: Path, env: dict[str, str] | None = None) -> Running:
+    """The real service (production settings unless `env` says otherwise), ready, on a free port."""
     port = free_port()
-    environ = os.environ | {"HOST": "127.0.0.1", "PORT": str(port)} | (env or {})
-    process = subprocess.Popen([PREDICTOR, "serve"], env=environ, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
-    url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            output, _ = process.communicate()
-            raise RuntimeError(f"predictor serve exited with {process.returncode}: {output.decode()}")
-        try:
-            if httpx.get(f"{url}/health/ready", timeout=1).status_code == 200:
-                return Server(process, url)
-        except httpx.TransportError:
-            pass
-        time.sleep(0.1)
-    process.kill()
-    process.communicate()
-    raise RuntimeError(f"predictor serve was not ready within {timeout} s")
+    return start(predictor(port, int((env or {}).get("WEB_CONCURRENCY", "1")), env), port, log)
 
 
 @pytest.fixture
-def predictor_factory() -> Iterator[Callable[..., Server]]:
+def predictor_factory(tmp_path: Path) -> Iterator[Callable[..., Running]]:
     """Start as many services as a test needs; all are stopped when it ends."""
-    started: list[Server] = []
+    started: list[Running] = []
 
-    def factory(env: dict[str, str] | None = None) -> Server:
-        started.append(start_predictor(env))
+    def factory(env: dict[str, str] | None = None) -> Running:
+        started.append(start_predictor(tmp_path / f"predictor-{len(started)}.log", env))
         return started[-1]
 
     yield factory
@@ -98,8 +51,8 @@ def predictor_factory() -> Iterator[Callable[..., Server]]:
 
 
 @pytest.fixture(scope="module")
-def predictor_server() -> Iterator[Server]:
+def predictor_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Running]:
     """One service in its production configuration, shared by a test module."""
-    running = start_predictor()
+    running = start_predictor(tmp_path_factory.mktemp("predictor") / "predictor.log")
     yield running
     running.stop()

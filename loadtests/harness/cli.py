@@ -100,7 +100,7 @@ class Timeline:
             self.spans[name] = [start, time.time()]
 
 
-def cmd_run(args) -> int:
+def cmd_run(args: argparse.Namespace) -> int:
     folder = report_folder()
     limits = Thresholds.from_env()
     remote = _remote()
@@ -169,11 +169,11 @@ def _given(folder: str) -> Path:
     return Path(os.environ.get("CALLER_DIR", ".")) / folder
 
 
-def cmd_report(args) -> int:
+def cmd_report(args: argparse.Namespace) -> int:
     return _finish(_given(args.folder))
 
 
-def cmd_publish(args) -> int:
+def cmd_publish(args: argparse.Namespace) -> int:
     dest = publish.publish(_given(args.folder))
     report.build(dest)
     for path in quotes.write():
@@ -182,7 +182,7 @@ def cmd_publish(args) -> int:
     return 0
 
 
-def cmd_quote(args) -> int:
+def cmd_quote(args: argparse.Namespace) -> int:
     if args.check:
         stale = quotes.stale()
         for path in stale:
@@ -193,11 +193,11 @@ def cmd_quote(args) -> int:
     return 0
 
 
-def cmd_probe_cost(args) -> int:
+def cmd_probe_cost(args: argparse.Namespace) -> int:
     return probecost.main(args.connections, args.duration, args.probe_rate, args.rounds)
 
 
-def cmd_payloads(_args) -> int:
+def cmd_payloads(_args: argparse.Namespace) -> int:
     sys.stdout.buffer.write(single_lines())
     return 0
 
@@ -259,7 +259,7 @@ def main(argv: list[str] | None = None) -> int:
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
     args = parser().parse_args(argv)
     try:
-        return args.func(args)
+        return int(args.func(args))
     except KeyboardInterrupt:
         print("\ninterrupted: the load and every server this run started are stopped", file=sys.stderr)
         return 130

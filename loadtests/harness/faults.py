@@ -17,6 +17,7 @@ import logging
 import os
 import random
 import time
+from collections.abc import Callable
 from typing import Any
 
 from predictor.app import create_app as create_service
@@ -51,9 +52,9 @@ class Plan:
             time.sleep(self.slow_ms / 1000)  # blocks the worker, as a slow model would
 
 
-def _faulty(method, plan: Plan):
+def _faulty(method: Callable[..., Any], plan: Plan) -> Callable[..., Any]:
     @functools.wraps(method)
-    def call(*args, **kwargs):
+    def call(*args: Any, **kwargs: Any) -> Any:
         plan.apply()
         return method(*args, **kwargs)
 

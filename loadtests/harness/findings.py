@@ -20,7 +20,7 @@ from harness.thresholds import Check, Thresholds, evaluate
 
 def _rows(
     seconds: dict[int, series.Second], origin_shift: float = 0.0, upto: float = math.inf, from_send: bool = False
-) -> list[dict]:
+) -> list[dict[str, Any]]:
     """Per-second rows for plots: t, ok, bad, and latency percentiles of paced runs, from the due time
     or (from_send) from the send time, with the p99 from the due time beside them."""
     rows = []
@@ -34,7 +34,7 @@ def _rows(
     return rows
 
 
-def _challenge(folder: Path, run: dict, limits: Thresholds) -> dict | None:
+def _challenge(folder: Path, run: dict[str, Any], limits: Thresholds) -> dict[str, Any] | None:
     if not (folder / challenge.WRK_FILE).exists():
         return None
     text = (folder / challenge.WRK_FILE).read_text()
@@ -55,7 +55,7 @@ def _challenge(folder: Path, run: dict, limits: Thresholds) -> dict | None:
     return found
 
 
-def _capacity(folder: Path, run: dict, limits: Thresholds) -> dict | None:
+def _capacity(folder: Path, run: dict[str, Any], limits: Thresholds) -> dict[str, Any] | None:
     params = run["parameters"]
     steps = capacity.load(folder, params.get("capacity_base", 0), params.get("step_duration", 0))
     if not steps:
@@ -82,7 +82,7 @@ def _capacity(folder: Path, run: dict, limits: Thresholds) -> dict | None:
     return {"base": params["capacity_base"], "steps": table, "knee": knee, "results": [s.result for s in steps]}
 
 
-def _drill(folder: Path, run: dict) -> dict | None:
+def _drill(folder: Path, run: dict[str, Any]) -> dict[str, Any] | None:
     if not (folder / drill.FILE).exists():
         return None
     params = run["parameters"]
@@ -93,7 +93,7 @@ def _drill(folder: Path, run: dict) -> dict | None:
     return {"plan": plan, "result": result, "rows": rows}
 
 
-def _slo(folder: Path, run: dict) -> dict | None:
+def _slo(folder: Path, run: dict[str, Any]) -> dict[str, Any] | None:
     """The SLO dashboard per SLO: its time-series panels, final stat values, and alert seconds."""
     if not (folder / "slo.json").exists():
         return None
@@ -124,12 +124,12 @@ def _slo(folder: Path, run: dict) -> dict | None:
     return {"spans": spans, "alerts": alerts, "slos": slos, "duration_s": dashboard["end"] - dashboard["start"]}
 
 
-def _last(panel: dict) -> float | None:
+def _last(panel: dict[str, Any]) -> float | None:
     values = [line["values"][-1][1] for line in panel["lines"] if line["values"]]
     return values[0] if values else None
 
 
-def _anchors(folder: Path, run: dict) -> list[dict[str, Any]] | None:
+def _anchors(folder: Path, run: dict[str, Any]) -> list[dict[str, Any]] | None:
     rounds = run["parameters"].get("rounds", 0)
     results = {
         key: [wrk.parse((folder / f).read_text(), key) for f in anchors.files(key, rounds) if (folder / f).exists()]
@@ -155,7 +155,7 @@ def _anchors(folder: Path, run: dict) -> list[dict[str, Any]] | None:
     return rows
 
 
-def load(folder: Path) -> tuple[dict, dict, Thresholds]:
+def load(folder: Path) -> tuple[dict[str, Any], dict[str, Any], Thresholds]:
     run = json.loads((folder / "run.json").read_text())
     limits = Thresholds(**run["thresholds"])
     found = {
@@ -169,7 +169,7 @@ def load(folder: Path) -> tuple[dict, dict, Thresholds]:
     return run, found, limits
 
 
-def checks(found: dict, limits: Thresholds) -> list[Check]:
+def checks(found: dict[str, Any], limits: Thresholds) -> list[Check]:
     phases = [r for r in (found["challenge"] and found["challenge"]["result"], found["mix"]) if r]
     checks = evaluate(phases, limits)
     if k := found["capacity"]:
@@ -181,9 +181,9 @@ def checks(found: dict, limits: Thresholds) -> list[Check]:
     return checks
 
 
-def figures(run: dict, found: dict, limits: Thresholds, checks: list[Check]) -> dict:
+def figures(run: dict[str, Any], found: dict[str, Any], limits: Thresholds, checks: list[Check]) -> dict[str, Any]:
     """summary.json: what the report says, for the docs to quote."""
-    figures: dict = {
+    figures: dict[str, Any] = {
         "passed": all(c.passed for c in checks),
         "run_at_utc": run["environment"]["run at (UTC)"],
         "commit": run["environment"]["git commit"],

@@ -9,19 +9,20 @@
 """
 
 import csv
+from typing import Any
 
 import gevent
 from locust import events
 from locust.stats import PERCENTILES_TO_REPORT, StatsCSV
 
 
-@events.init.add_listener
-def _refresh_clock(**_kwargs) -> None:
+@events.init.add_listener  # type: ignore[untyped-decorator]  # locust's event hooks are untyped
+def _refresh_clock(**_kwargs: Any) -> None:
     gevent.get_hub().loop.update_now()
 
 
-@events.quitting.add_listener
-def _write_final_csv(environment, **_kwargs) -> None:
+@events.quitting.add_listener  # type: ignore[untyped-decorator]
+def _write_final_csv(environment: Any, **_kwargs: Any) -> None:
     prefix = environment.parsed_options and environment.parsed_options.csv_prefix
     if not prefix:
         return

@@ -2,6 +2,7 @@
 
 import threading
 import time
+from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -13,7 +14,7 @@ ORDER = ("drill", "challenge", "capacity", "mix", "anchors")  # every phase, in 
 
 
 @contextmanager
-def progress(label: str, seconds: float):
+def progress(label: str, seconds: float) -> Iterator[None]:
     """Print a line every 5 s while a tool that shows nothing itself is running (start-up included)."""
     stop = threading.Event()
 

@@ -7,19 +7,22 @@ dashboard as Prometheus answered it, anchor medians); nothing here reads tool ou
 import csv
 import itertools
 import math
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import matplotlib
 
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt
 from matplotlib import ticker
+from matplotlib.patches import Rectangle
 
 PERCENTILES = ("50", "90", "99")
 PHASE_COLOURS = {"drill": "tab:purple", "challenge": "tab:blue", "capacity": "tab:orange", "mix": "tab:green"}
 
 
-def _log_axis(axis, set_scale) -> None:
+def _log_axis(axis: Any, set_scale: Callable[..., Any]) -> None:
     """Log scale with plain numbers (2, 5, 10, 20 ms) instead of powers of ten."""
     set_scale("log")
     axis.set_major_locator(ticker.LogLocator(base=10, subs=(1.0, 2.0, 5.0)))
@@ -27,14 +30,16 @@ def _log_axis(axis, set_scale) -> None:
     axis.set_minor_formatter(ticker.NullFormatter())
 
 
-def _save(fig, out: Path) -> Path:
+def _save(fig: Any, out: Path) -> Path:
     fig.tight_layout()
     fig.savefig(out, dpi=100)
     plt.close(fig)
     return out
 
 
-def _latency_panel(ax, rows: list[dict], limit_ms: float, title: str, unit: str = "ms from the due time") -> None:
+def _latency_panel(
+    ax: Any, rows: list[dict[str, Any]], limit_ms: float, title: str, unit: str = "ms from the due time"
+) -> None:
     """Percentiles of each second's requests, drawn at the middle of their second."""
     for p in PERCENTILES:
         ax.plot([r["t"] + 0.5 for r in rows], [r[f"p{p}"] for r in rows], label=f"p{p}", marker=".")
@@ -45,7 +50,7 @@ def _latency_panel(ax, rows: list[dict], limit_ms: float, title: str, unit: str 
     ax.legend(loc="upper left", fontsize="small")
 
 
-def _answers_panel(ax, rows: list[dict], also: float = 0.0) -> None:
+def _answers_panel(ax: Any, rows: list[dict[str, Any]], also: float = 0.0) -> None:
     """Answers of each second as a bar over [t, t + 1): correct ones, errors stacked on top; room
     above the bars (and `also`) for the legend."""
     seconds, ok = [r["t"] for r in rows], [r["ok"] for r in rows]
@@ -55,7 +60,13 @@ def _answers_panel(ax, rows: list[dict], also: float = 0.0) -> None:
 
 
 def challenge(
-    out: Path, rows: list[dict], probe: list[dict], whole: dict, required_rps: float, limit_ms: float, title: str
+    out: Path,
+    rows: list[dict[str, Any]],
+    probe: list[dict[str, Any]],
+    whole: dict[str, Any],
+    required_rps: float,
+    limit_ms: float,
+    title: str,
 ) -> Path:
     """Answers per second (wrk) over the required rate; latency per second (probe) under the SLO."""
     fig, (top, bottom) = plt.subplots(2, 1, figsize=(10, 7), sharex=True)
@@ -75,7 +86,7 @@ def challenge(
     return _save(fig, out)
 
 
-def capacity(out: Path, steps: list[dict], knee_rate: float | None, limit_ms: float, title: str) -> Path:
+def capacity(out: Path, steps: list[dict[str, Any]], knee_rate: float | None, limit_ms: float, title: str) -> Path:
     """The knee: p50 and p99 from the due time against the offered rate, and what was completed."""
     fig, (left, right) = plt.subplots(1, 2, figsize=(11, 4.2))
     offered = [s["rate"] for s in steps]
@@ -98,7 +109,7 @@ def capacity(out: Path, steps: list[dict], knee_rate: float | None, limit_ms: fl
     return _save(fig, out)
 
 
-def drill(out: Path, rows: list[dict], window: tuple[float, float], limit_ms: float, title: str) -> Path:
+def drill(out: Path, rows: list[dict[str, Any]], window: tuple[float, float], limit_ms: float, title: str) -> Path:
     """The drill from the client's side: errors per second and latency, the fault window shaded."""
     fig, (top, bottom) = plt.subplots(2, 1, figsize=(10, 6), sharex=True)
     _answers_panel(top, rows)
@@ -112,7 +123,11 @@ def drill(out: Path, rows: list[dict], window: tuple[float, float], limit_ms: fl
 
 
 def slo(
-    out: Path, panels: list[dict], spans: dict[str, tuple[float, float]], firing: dict[str, list[float]], title: str
+    out: Path,
+    panels: list[dict[str, Any]],
+    spans: dict[str, tuple[float, float]],
+    firing: dict[str, list[float]],
+    title: str,
 ) -> Path:
     """One SLO's dashboard panels over the run, phases shaded, an alert's firing seconds marked."""
     cols = 2
@@ -143,7 +158,7 @@ def slo(
         ax.set_xlabel("seconds since the run started", fontsize="small")
         ax.grid(alpha=0.3)
         ax.legend(loc="best", fontsize="x-small")
-    handles = [plt.Rectangle((0, 0), 1, 1, color=PHASE_COLOURS.get(n, "grey"), alpha=0.2) for n in spans]
+    handles = [Rectangle((0, 0), 1, 1, color=PHASE_COLOURS.get(n, "grey"), alpha=0.2) for n in spans]
     fig.legend(handles, list(spans), loc="lower center", ncol=len(spans), fontsize="small", title="phases")
     fig.suptitle(title)
     fig.tight_layout(rect=(0, 0.05, 1, 1))
@@ -163,7 +178,7 @@ def _spans(seconds: list[float]) -> list[tuple[float, float]]:
     return spans
 
 
-def anchors(out: Path, rows: list[dict], title: str) -> Path:
+def anchors(out: Path, rows: list[dict[str, Any]], title: str) -> Path:
     """Median throughput of each anchor, with its ratio to the reference app."""
     fig, ax = plt.subplots(figsize=(12, 3.6))
     names = [r["title"] for r in rows]
@@ -187,7 +202,7 @@ def _number(text: str) -> float:
         return math.nan
 
 
-def locust_history(path: Path) -> list[dict]:
+def locust_history(path: Path) -> list[dict[str, Any]]:
     """Per-second throughput from Locust's cumulative count, percentiles as Locust windows them."""
     with path.open(newline="") as f:
         rows = [r for r in csv.DictReader(f) if r["Name"] == "Aggregated"]
@@ -203,7 +218,7 @@ def locust_history(path: Path) -> list[dict]:
     return series
 
 
-def mix(out: Path, rows: list[dict], title: str) -> Path:
+def mix(out: Path, rows: list[dict[str, Any]], title: str) -> Path:
     fig, (top, bottom) = plt.subplots(2, 1, figsize=(10, 6))
     top.plot([r["t"] for r in rows], [r["rps"] for r in rows], label="requests per second")
     top.set(title=title, xlabel="seconds since the phase started", ylabel="requests per second")

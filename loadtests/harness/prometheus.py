@@ -16,6 +16,7 @@ import urllib.parse
 import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 from slokit import localprom, paths
 
@@ -44,23 +45,25 @@ def running(targets: list[str], folder: Path) -> Iterator[str]:
                 process.kill()
 
 
-def _get(prometheus: str, path: str, **params: str) -> dict:
+def _get(prometheus: str, path: str, **params: str) -> dict[str, Any]:
     url = f"{prometheus}{path}?{urllib.parse.urlencode(params)}"
     with urllib.request.urlopen(url, timeout=30) as response:  # noqa: S310 (our own 127.0.0.1 server)
-        answer = json.load(response)
+        answer: dict[str, Any] = json.load(response)
     if answer["status"] != "success":
         raise RuntimeError(f"Prometheus refused {params}: {answer}")
-    return answer["data"]
+    data: dict[str, Any] = answer["data"]
+    return data
 
 
-def query_range(prometheus: str, expr: str, start: float, end: float) -> list[dict]:
+def query_range(prometheus: str, expr: str, start: float, end: float) -> list[dict[str, Any]]:
     """[{"metric": labels, "values": [[t, "v"], ...]}, ...] at one-second steps."""
-    return _get(prometheus, "/api/v1/query_range", query=expr, start=f"{start:.3f}", end=f"{end:.3f}", step="1")[
-        "result"
-    ]
+    found: list[dict[str, Any]] = _get(
+        prometheus, "/api/v1/query_range", query=expr, start=f"{start:.3f}", end=f"{end:.3f}", step="1"
+    )["result"]
+    return found
 
 
-def _panels(dashboard: dict) -> Iterator[tuple[str, dict]]:
+def _panels(dashboard: dict[str, Any]) -> Iterator[tuple[str, dict[str, Any]]]:
     """(row title, panel) for every stat and time-series panel, in dashboard order."""
     row = ""
     for panel in dashboard["panels"]:
@@ -70,12 +73,12 @@ def _panels(dashboard: dict) -> Iterator[tuple[str, dict]]:
             yield row, panel
 
 
-def _thresholds(panel: dict) -> list[float]:
+def _thresholds(panel: dict[str, Any]) -> list[float]:
     steps = panel.get("fieldConfig", {}).get("defaults", {}).get("thresholds", {}).get("steps", [])
     return [s["value"] for s in steps if s.get("value") is not None]
 
 
-def read_dashboard(prometheus: str, start: float, end: float) -> dict:
+def read_dashboard(prometheus: str, start: float, end: float) -> dict[str, Any]:
     """Every SLO dashboard panel and every firing alert over [start, end] (epoch seconds)."""
     time.sleep(SETTLE_S)
     panels = []

@@ -11,6 +11,7 @@ import os
 import re
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 from harness.publish import PUBLISHED
 from harness.server import REPO
@@ -26,7 +27,7 @@ NOTHING = "No load-test run is published yet (`./task loadtest`, then `./task lo
 NADA = "Todavía no hay una corrida publicada (`./task loadtest` y luego `./task loadtest:publish`)."
 
 
-def published() -> tuple[dict, Path] | None:
+def published() -> tuple[dict[str, Any], Path] | None:
     """(summary.json, summary.md path) of the published run, if there is one."""
     runs = sorted(PUBLISHED.glob("*/summary.json"))
     return (json.loads(runs[-1].read_text()), runs[-1].with_name("summary.md")) if runs else None
@@ -38,15 +39,15 @@ def es(number: float, decimals: int = 0) -> str:
     return text.replace(",", "_").replace(".", ",").replace("_", ".")
 
 
-def _anchor(figures: dict, key: str) -> dict:
+def _anchor(figures: dict[str, Any], key: str) -> dict[str, Any]:
     return next(a for a in figures["anchors"] if a["key"] == key)
 
 
-def _fired(figures: dict) -> str:
+def _fired(figures: dict[str, Any]) -> str:
     return ", ".join(f"`{name}`" for name in sorted(figures["slo"]["alerts"])) or "none"
 
 
-def summary(figures: dict, link: str) -> str:
+def summary(figures: dict[str, Any], link: str) -> str:
     c, knee = figures["challenge"], figures["capacity"]["knee"]
     ours, bare = _anchor(figures, "ours"), _anchor(figures, "bare")
     return "\n".join(
@@ -67,7 +68,7 @@ def summary(figures: dict, link: str) -> str:
     )
 
 
-def resumen(figures: dict, link: str) -> str:
+def resumen(figures: dict[str, Any], link: str) -> str:
     c, knee = figures["challenge"], figures["capacity"]["knee"]
     ours = _anchor(figures, "ours")
     return "\n".join(
@@ -87,7 +88,7 @@ def resumen(figures: dict, link: str) -> str:
     )
 
 
-def anchors(figures: dict, link: str) -> str:
+def anchors(figures: dict[str, Any], link: str) -> str:
     lines = [
         f"From the published run ([report]({link}), section 4), {figures['run_at_utc']} UTC:",
         "",
@@ -102,7 +103,7 @@ def anchors(figures: dict, link: str) -> str:
     return "\n".join(lines)
 
 
-def capacity(figures: dict, link: str) -> str:
+def capacity(figures: dict[str, Any], link: str) -> str:
     knee, threshold = figures["capacity"]["knee"], figures["latency_threshold_ms"]
     return (
         f"Capacity at the latency SLO per worker (1 vCPU): {knee['rate']:,.0f} req/s. At that rate "
@@ -112,7 +113,7 @@ def capacity(figures: dict, link: str) -> str:
     )
 
 
-BLOCKS: dict[str, Callable[[dict, str], str]] = {
+BLOCKS: dict[str, Callable[[dict[str, Any], str], str]] = {
     "summary": summary,
     "resumen": resumen,
     "anchors": anchors,
@@ -127,7 +128,7 @@ def rendered(path: Path, text: str) -> str:
     found = published()
     terraform = path.suffix == ".tf"
 
-    def block(match: re.Match) -> str:
+    def block(match: re.Match[str]) -> str:
         if found is None:
             body = NADA if match["name"] == "resumen" else NOTHING
         else:

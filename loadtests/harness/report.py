@@ -9,6 +9,7 @@ Spanish and English; summary.json holds every figure the docs quote (see harness
 import json
 import math
 from pathlib import Path
+from typing import Any
 
 from harness import challenge, drill, findings, plots
 from harness.quotes import es
@@ -68,7 +69,7 @@ def checks_table(checks: list[Check]) -> str:
     return "\n".join(lines)
 
 
-def headline(figures: dict, limits: Thresholds) -> str:
+def headline(figures: dict[str, Any], limits: Thresholds) -> str:
     """The block summary.md opens with: requirement, measured, verdict, in Spanish and English."""
     c = figures.get("challenge")
     if c is None:
@@ -88,7 +89,9 @@ def headline(figures: dict, limits: Thresholds) -> str:
     )
 
 
-def _section_challenge(found: dict | None, figures: dict, limits: Thresholds, run: dict) -> str:
+def _section_challenge(
+    found: dict[str, Any] | None, figures: dict[str, Any], limits: Thresholds, run: dict[str, Any]
+) -> str:
     if found is None:
         return "The challenge phase did not run."
     r, probe = found["result"], found["probe"]
@@ -105,7 +108,7 @@ def _section_challenge(found: dict | None, figures: dict, limits: Thresholds, ru
     return f"{text}\n\n{note}\n\n![challenge phase](challenge.png)"
 
 
-def _section_capacity(found: dict | None, limits: Thresholds, workers: int | None) -> str:
+def _section_capacity(found: dict[str, Any] | None, limits: Thresholds, workers: int | None) -> str:
     if found is None:
         return "The capacity phase did not run."
     lines = [
@@ -131,7 +134,7 @@ def _section_capacity(found: dict | None, limits: Thresholds, workers: int | Non
     return f"{verdict}\n\n" + "\n".join(lines) + "\n\n![capacity at the SLO](capacity.png)"
 
 
-def _section_slo(found: dict | None, drilled: dict | None) -> str:
+def _section_slo(found: dict[str, Any] | None, drilled: dict[str, Any] | None) -> str:
     if found is None:
         return "Prometheus did not run (a remote target): no SLO burn to show."
     minutes = found["duration_s"] / 60
@@ -183,7 +186,7 @@ def _num(value: float | None) -> str:
     return "n/a" if value is None or math.isnan(value) else f"{value:,.2f}"
 
 
-def _section_anchors(rows: list[dict] | None, run: dict) -> str:
+def _section_anchors(rows: list[dict[str, Any]] | None, run: dict[str, Any]) -> str:
     if rows is None:
         return "The anchors did not run (they run only against a local service)."
     lines = [
@@ -212,7 +215,7 @@ def _section_mix(result: PhaseResult | None) -> str:
     return f"{results_table([result])}\n\n{errors}\n\n![mixed traffic](mix.png)"
 
 
-def _draw(folder: Path, found: dict, limits: Thresholds, run: dict) -> None:
+def _draw(folder: Path, found: dict[str, Any], limits: Thresholds, run: dict[str, Any]) -> None:
     params = run["parameters"]
     if c := found["challenge"]:
         whole = {"p50": c["result"].latency_ms["p50"], "p99": c["result"].latency_ms["p99"]}
@@ -251,7 +254,14 @@ def build(folder: Path) -> list[Check]:
     return checks
 
 
-def render(run: dict, found: dict, figures: dict, limits: Thresholds, checks: list[Check], folder: Path) -> str:
+def render(
+    run: dict[str, Any],
+    found: dict[str, Any],
+    figures: dict[str, Any],
+    limits: Thresholds,
+    checks: list[Check],
+    folder: Path,
+) -> str:
     failed = [c for c in checks if not c.passed]
     verdict = (
         f"**FAIL**: {len(failed)} of {len(checks)} checks failed"

@@ -1,6 +1,7 @@
 """One shape for every phase's outcome, so thresholds and reports treat all tools alike."""
 
 from dataclasses import asdict, dataclass, field
+from typing import Any
 
 
 @dataclass(frozen=True)
@@ -24,5 +25,5 @@ class PhaseResult:
     def failures(self) -> int:
         return sum(self.errors.values())
 
-    def to_dict(self) -> dict:
+    def to_dict(self) -> dict[str, Any]:
         return {**asdict(self), "throughput": self.throughput, "failures": self.failures}

@@ -25,8 +25,8 @@ class Second:
     sent: int = 0
     ok: int = 0
     bad: int = 0
-    latency: Counter = field(default_factory=Counter)
-    from_send: Counter = field(default_factory=Counter)
+    latency: Counter[int] = field(default_factory=Counter)
+    from_send: Counter[int] = field(default_factory=Counter)
 
     @property
     def answered(self) -> int:
@@ -80,9 +80,9 @@ def summary_ms(histogram: Mapping[int, int]) -> dict[str, float]:
     }
 
 
-def merged(seconds: Mapping[int, Second]) -> Counter:
+def merged(seconds: Mapping[int, Second]) -> Counter[int]:
     """One histogram of every second's latencies."""
-    total: Counter = Counter()
+    total: Counter[int] = Counter()
     for row in seconds.values():
         total.update(row.latency)
     return total

@@ -1,8 +1,9 @@
 """Start a server under test on 127.0.0.1, wait until it is ready, and always stop it again.
 
-The server runs in its own process group, so stopping it also stops the workers or reloader it
-forked, and a Ctrl-C in the terminal reaches the harness (which then stops it) rather than
-killing the server behind the harness's back.
+The one launcher of the repository: the load-test phases, the benchmarks and the integration
+tests all start servers through it. The server runs in its own process group, so stopping it also
+stops the workers or reloader it forked, and a Ctrl-C in the terminal reaches the harness (which
+then stops it) rather than killing the server behind the harness's back.
 """
 
 import contextlib
@@ -14,13 +15,14 @@ import sys
 import time
 import urllib.error
 import urllib.request
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
 from harness.payloads import CHALLENGE_VECTOR, single_body
 
 REPO = Path(__file__).resolve().parents[2]
+PREDICTOR = Path(sys.executable).with_name("predictor")
 READY_TIMEOUT_S = 60.0
 # uvicorn as `predictor serve` runs it, for ASGI apps the harness serves itself
 UVICORN = (sys.executable, "-m", "uvicorn", "--loop", "uvloop", "--http", "httptools", "--no-access-log")
@@ -37,17 +39,46 @@ class Server:
     ready_body: bytes | None = None
 
 
+@dataclass(frozen=True)
+class Running:
+    """A server started by `start`: its process (group leader), base URL and log file."""
+
+    name: str
+    process: "subprocess.Popen[bytes]"
+    url: str
+    log: Path
+
+    @property
+    def port(self) -> int:
+        return int(self.url.rsplit(":", 1)[1])
+
+    def output(self) -> str:
+        return self.log.read_text(errors="replace")
+
+    def stop(self) -> str:
+        """SIGTERM the whole group (graceful shutdown), SIGKILL it if still there after 10 s; returns
+        everything it logged."""
+        for sig, wait in ((signal.SIGTERM, 10), (signal.SIGKILL, 5)):
+            with contextlib.suppress(ProcessLookupError):
+                os.killpg(self.process.pid, sig)
+            with contextlib.suppress(subprocess.TimeoutExpired):
+                self.process.wait(wait)
+                break
+        return self.output()
+
+
 def free_port() -> int:
     """A port the kernel reports free on 127.0.0.1 (bind to port 0, read it back)."""
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
+        port: int = sock.getsockname()[1]
+        return port
 
 
-def predictor(port: int, workers: int) -> Server:
-    """Our service in its production configuration: the installed `predictor serve`."""
-    env = {"HOST": "127.0.0.1", "PORT": str(port), "WEB_CONCURRENCY": str(workers)}
-    return Server("predictor", (str(REPO / ".venv/bin/predictor"), "serve"), env, "/health/ready")
+def predictor(port: int, workers: int = 1, env: Mapping[str, str] | None = None) -> Server:
+    """Our service in its production configuration (unless `env` says otherwise): `predictor serve`."""
+    settings = {"HOST": "127.0.0.1", "PORT": str(port), "WEB_CONCURRENCY": str(workers), **(env or {})}
+    return Server("predictor", (str(PREDICTOR), "serve"), settings, "/health/ready")
 
 
 def reference(port: int) -> Server:
@@ -57,29 +88,8 @@ def reference(port: int) -> Server:
     return Server("reference", (sys.executable, str(app)), {"PORT": str(port)}, "/api", body)
 
 
-def _ready(url: str, body: bytes | None) -> bool:
-    # url is always http://127.0.0.1:<port>/..., built above, never user input
-    request = urllib.request.Request(url, data=body, headers={"Content-Type": "application/json"})  # noqa: S310
-    try:
-        with urllib.request.urlopen(request, timeout=2) as response:  # noqa: S310
-            return response.status == 200
-    except (urllib.error.URLError, OSError):
-        return False
-
-
-def _stop(process: subprocess.Popen) -> None:
-    """SIGTERM the whole group (graceful shutdown), SIGKILL it if it is still there after 10 s."""
-    for sig, wait in ((signal.SIGTERM, 10), (signal.SIGKILL, 5)):
-        with contextlib.suppress(ProcessLookupError):
-            os.killpg(process.pid, sig)
-        with contextlib.suppress(subprocess.TimeoutExpired):
-            process.wait(wait)
-            return
-
-
-@contextlib.contextmanager
-def running(server: Server, port: int, log: Path) -> Iterator[str]:
-    """Run `server` on 127.0.0.1:port with output in `log`; yield its base URL; stop it on exit."""
+def start(server: Server, port: int, log: Path, timeout: float = READY_TIMEOUT_S) -> Running:
+    """Run `server` on 127.0.0.1:port with its output in `log`, and wait until it answers ready."""
     base = f"http://127.0.0.1:{port}"
     with log.open("wb") as out:
         process = subprocess.Popen(
@@ -89,14 +99,36 @@ def running(server: Server, port: int, log: Path) -> Iterator[str]:
             stderr=subprocess.STDOUT,
             start_new_session=True,
         )
+    started = Running(server.name, process, base, log)
+    deadline = time.monotonic() + timeout
+    while not _ready(base + server.ready_path, server.ready_body):
+        if process.poll() is not None:
+            raise RuntimeError(f"{server.name} exited with {process.returncode}:\n{_tail(started.output())}")
+        if time.monotonic() > deadline:
+            raise RuntimeError(f"{server.name} not ready after {timeout:.0f} s:\n{_tail(started.stop())}")
+        time.sleep(0.1)
+    return started
+
+
+@contextlib.contextmanager
+def running(server: Server, port: int, log: Path) -> Iterator[str]:
+    """`start` for a with-block: yields the base URL, stops the server on exit."""
+    started = start(server, port, log)
     try:
-        deadline = time.monotonic() + READY_TIMEOUT_S
-        while not _ready(base + server.ready_path, server.ready_body):
-            if process.poll() is not None:
-                raise RuntimeError(f"{server.name} exited with {process.returncode}; see {log}")
-            if time.monotonic() > deadline:
-                raise RuntimeError(f"{server.name} not ready after {READY_TIMEOUT_S:.0f} s; see {log}")
-            time.sleep(0.2)
-        yield base
+        yield started.url
     finally:
-        _stop(process)
+        started.stop()
+
+
+def _ready(url: str, body: bytes | None) -> bool:
+    # url is always http://127.0.0.1:<port>/..., built above, never user input
+    request = urllib.request.Request(url, data=body, headers={"Content-Type": "application/json"})  # noqa: S310
+    try:
+        with urllib.request.urlopen(request, timeout=2) as response:  # noqa: S310
+            return bool(response.status == 200)
+    except (urllib.error.URLError, OSError):
+        return False
+
+
+def _tail(text: str, lines: int = 20) -> str:
+    return "\n".join(text.splitlines()[-lines:])

@@ -1,9 +1,12 @@
 """Run wrk with wrk/rotate.lua and read the JSON line its done() hook prints."""
 
 import json
+import os
 import shutil
 import subprocess
+from collections.abc import Mapping
 from pathlib import Path
+from typing import Any
 
 from harness.results import PhaseResult
 
@@ -30,10 +33,11 @@ def command(url: str, payloads: Path, threads: int, connections: int, seconds: f
     ]
 
 
-def run(cmd: list[str], output: Path) -> str:
-    """Run wrk, keep its full output in `output`, and return it."""
+def run(cmd: list[str], output: Path, env: Mapping[str, str] | None = None) -> str:
+    """Run wrk (with `env` added to this process's environment), keep its full output in `output`,
+    and return it."""
     try:
-        done = subprocess.run(cmd, capture_output=True, text=True, check=False)
+        done = subprocess.run(cmd, capture_output=True, text=True, check=False, env={**os.environ, **(env or {})})
     except FileNotFoundError as error:
         raise RuntimeError("wrk is not installed (Debian: apt-get install wrk)") from error
     output.write_text(done.stdout + done.stderr)
@@ -42,10 +46,11 @@ def run(cmd: list[str], output: Path) -> str:
     return done.stdout
 
 
-def summary(text: str) -> dict:
+def summary(text: str) -> dict[str, Any]:
     """The JSON that rotate.lua's done() hook prints on the last line."""
     line = next(ln for ln in text.splitlines() if ln.startswith(MARKER))
-    return json.loads(line[len(MARKER) :])
+    found: dict[str, Any] = json.loads(line[len(MARKER) :])
+    return found
 
 
 def parse(text: str, phase: str) -> PhaseResult:

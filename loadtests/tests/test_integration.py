@@ -26,12 +26,11 @@ from harness.payloads import malformed_requests, single_body, valid_vectors
 pytestmark = pytest.mark.integration
 LOADTESTS = Path(__file__).resolve().parents[1]
 LOOSE = {"LOADTEST_MIN_REQUESTS": "100", "LOADTEST_P99_MS": "60000", "LOADTEST_MIN_RATIO": "0"}
-SLOKIT = str(LOADTESTS.parent / "slo")  # the harness reads the SLOs through slokit
 
 
 def harness(reports: Path, *args: str, remote: dict[str, str] | None = None, **popen) -> subprocess.Popen:
     """`python -m harness ARGS` against a local server, or the target and token in `remote`."""
-    env = {**os.environ, **LOOSE, "LOADTEST_REPORTS": str(reports), "PYTHONPATH": SLOKIT}
+    env = {**os.environ, **LOOSE, "LOADTEST_REPORTS": str(reports)}
     for name in ("HOST", "LOADTEST_BEARER_TOKEN", "ID_TOKEN"):
         env.pop(name, None)
     env.update(remote or {})

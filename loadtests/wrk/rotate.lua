@@ -1,6 +1,7 @@
 -- POST /api with bodies rotated from a file (one JSON body per line), every answer checked.
 -- A 200 counts as ok only if its body is {"predicciones":[0]} or [1] (whitespace ignored).
--- LOADTEST_BEARER_TOKEN (or else ID_TOKEN), when set, is sent as "Authorization: Bearer ...".
+-- LOADTEST_BEARER_TOKEN (or else ID_TOKEN), when set, is sent as "Authorization: Bearer ...";
+-- LOADTEST_HEADER="Name: value", when set, is sent too (an API key, say).
 -- The last line of output is "wrk-summary {json}", which the harness parses.
 --
 -- Three modes, chosen by the arguments after "--":
@@ -71,6 +72,11 @@ function init(args)
    local headers = { ["Content-Type"] = "application/json" }
    if token and token ~= "" then
       headers["Authorization"] = "Bearer " .. token
+   end
+   local extra = os.getenv("LOADTEST_HEADER")
+   if extra and extra ~= "" then
+      local name, value = extra:match("^([^:]+):%s*(.*)$")
+      headers[name] = value
    end
    prepared = {}
    for body in io.lines(args[1]) do

@@ -2,51 +2,20 @@
 
 import http.server
 import os
-import socket
 import subprocess
-import sys
 import threading
-import time
-import urllib.request
 from pathlib import Path
 
 import pytest
+from harness.server import free_port
 
 ROOT = Path(__file__).resolve().parents[2]
 SMOKE = ROOT / "platform" / "container" / "smoke.sh"
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
 @pytest.fixture(scope="module")
-def service_url():
-    """`predictor serve` on 127.0.0.1, as the container runs it (minus HOST=0.0.0.0)."""
-    port = _free_port()
-    env = {**os.environ, "HOST": "127.0.0.1", "PORT": str(port), "OTEL_SDK_DISABLED": "true"}
-    server = subprocess.Popen(
-        [Path(sys.executable).parent / "predictor", "serve"],
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    url = f"http://127.0.0.1:{port}"
-    try:
-        for _ in range(300):
-            try:
-                with urllib.request.urlopen(f"{url}/health/ready", timeout=1):
-                    break
-            except OSError:
-                time.sleep(0.1)
-        else:
-            pytest.fail("the service did not become ready within 30 s")
-        yield url
-    finally:
-        server.terminate()
-        server.wait(timeout=15)
+def service_url(predictor_server) -> str:
+    return predictor_server.url
 
 
 def _smoke(url: str, **env: str) -> subprocess.CompletedProcess:
@@ -65,7 +34,7 @@ def test_smoke_passes_on_a_healthy_service(service_url, require_tool):
 @pytest.mark.integration
 def test_smoke_fails_when_nothing_answers(require_tool):
     require_tool("curl")
-    result = _smoke(f"http://127.0.0.1:{_free_port()}")
+    result = _smoke(f"http://127.0.0.1:{free_port()}")
     assert result.returncode != 0
 
 

@@ -6,32 +6,22 @@ requests to 127.0.0.1.
 """
 
 import json
-import os
 import random
-import shutil
-import socket
 import subprocess
-import sys
 import time
 import urllib.parse
 import urllib.request
 from collections import Counter
-from pathlib import Path
 
 import httpx
 import pytest
 import yaml
+from harness.server import free_port
 from slokit import localprom, paths
 
 pytestmark = pytest.mark.integration
 GOOD_ROWS, BATCHES, BAD_JSON, BAD_SCHEMA, BAD_TYPE = 150, 10, 15, 15, 10
 ROUTES = ("/api", "/api/batch")
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 def _poll(fetch, done, what: str, attempts: int = 150):
@@ -53,38 +43,14 @@ def _stop(process: subprocess.Popen) -> None:
 
 
 @pytest.fixture(scope="module")
-def service(tmp_path_factory):
-    binary = shutil.which("predictor") or str(Path(sys.executable).parent / "predictor")
-    if not Path(binary).exists():
-        if os.environ.get("CI"):
-            pytest.fail("the predictor entry point is missing")
-        pytest.skip("the predictor entry point is not installed")
-    port = _free_port()
-    log = tmp_path_factory.mktemp("service") / "service.log"
-    env = {**os.environ, "HOST": "127.0.0.1", "PORT": str(port), "WEB_CONCURRENCY": "1"}
-    with log.open("w") as out:
-        process = subprocess.Popen([binary, "serve"], env=env, stdout=out, stderr=subprocess.STDOUT)
-    base = f"http://127.0.0.1:{port}"
-
-    def ready() -> bool:
-        if process.poll() is not None:
-            pytest.fail(f"the service exited: {log.read_text()}")
-        try:
-            return httpx.get(f"{base}/health/ready", timeout=1).status_code == 200
-        except httpx.HTTPError:
-            return False
-
-    try:
-        _poll(ready, bool, "the service to become ready")
-        yield base
-    finally:
-        _stop(process)
+def service(predictor_server) -> str:
+    return predictor_server.url
 
 
 @pytest.fixture(scope="module")
 def prometheus(service, tmp_path_factory, require_tool):
     require_tool("prometheus")
-    listen = f"127.0.0.1:{_free_port()}"
+    listen = f"127.0.0.1:{free_port()}"
     data = tmp_path_factory.mktemp("prometheus")
     config = localprom.render_config([service.removeprefix("http://")], "1s", "1s")
     process = localprom.start(config, listen, data, data / "prometheus.log")

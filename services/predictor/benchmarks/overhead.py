@@ -13,27 +13,25 @@ import argparse
 import contextlib
 import hashlib
 import json
-import os
-import re
-import socket
 import statistics
-import subprocess
 import sys
+import tempfile
 import threading
 import time
-import urllib.request
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import jwt
 from cryptography.hazmat.primitives.asymmetric import ec, rsa
+from harness import server, wrk
+from harness.payloads import CHALLENGE_VECTOR, single_body
 
 HERE = Path(__file__).parent
-PREDICTOR = Path(sys.executable).with_name("predictor")
 ISSUER, AUDIENCE = "https://issuer.bench.test", "https://predictor.bench.test"
 PIN_SERVER, PIN_LOAD = ("taskset", "-c", "0"), ("taskset", "-c", "1")
 DRAIN_SECONDS = 1.0  # let the last server finish its backlog before the next variant's run starts
+Variant = tuple[Callable[[int], server.Server], str]  # the server on a port, the request header
 
 
 class Sink(BaseHTTPRequestHandler):
@@ -69,9 +67,9 @@ def start_sink() -> str:
     ]
     Sink.jwks = json.dumps({"keys": jwks}).encode()
     Sink.keys = keys
-    server = ThreadingHTTPServer(("127.0.0.1", 0), Sink)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    return f"http://127.0.0.1:{server.server_port}"
+    sink = ThreadingHTTPServer(("127.0.0.1", 0), Sink)
+    threading.Thread(target=sink.serve_forever, daemon=True).start()
+    return f"http://127.0.0.1:{sink.server_port}"
 
 
 def token(alg: str) -> str:
@@ -80,102 +78,75 @@ def token(alg: str) -> str:
     return jwt.encode(claims, Sink.keys[alg], algorithm=alg, headers={"kid": alg})
 
 
-SERVE = (str(PREDICTOR), "serve")
-# The standard instrumentation around our app, served with the same uvicorn settings as `predictor serve`.
-STANDARD_OTEL = (
-    sys.executable, "-m", "uvicorn", "standard_otel:create_app", "--factory", "--app-dir", str(HERE),
-    "--host", "127.0.0.1", "--loop", "uvloop", "--http", "httptools", "--no-access-log", "--log-level", "warning",
-)  # fmt: skip
-Variant = tuple[tuple[str, ...], dict[str, str], str]  # command, environment, request header
+def ours(env: dict[str, str]) -> Callable[[int], server.Server]:
+    """`predictor serve`, one worker, pinned to core 0."""
+
+    def on(port: int) -> server.Server:
+        spec = server.predictor(port, 1, env)
+        return server.Server(spec.name, (*PIN_SERVER, *spec.command), spec.env, spec.ready_path)
+
+    return on
+
+
+def standard_otel(env: dict[str, str]) -> Callable[[int], server.Server]:
+    """Our app inside OpenTelemetry's standard ASGI instrumentation, served as `predictor serve` would."""
+
+    def on(port: int) -> server.Server:
+        app = ("standard_otel:create_app", "--factory", "--app-dir", str(HERE), "--log-level", "warning")
+        command = (*PIN_SERVER, *server.UVICORN, "--host", "127.0.0.1", "--port", str(port), *app)
+        return server.Server("standard-otel", command, env, "/health/ready")
+
+    return on
 
 
 def variants(kind: str, sink: str) -> dict[str, Variant]:
-    """Name -> (server command, environment, request header) for each variant, the baseline first."""
+    """Name -> (server, request header) for each variant, the baseline first."""
     if kind == "telemetry":
+        export = {"OTEL_EXPORTER_OTLP_ENDPOINT": sink}
         return {
-            "telemetry off (OTEL_SDK_DISABLED=true)": (SERVE, {"OTEL_SDK_DISABLED": "true"}, ""),
-            "ours: telemetry on, default sampling, OTLP export": (SERVE, {"OTEL_EXPORTER_OTLP_ENDPOINT": sink}, ""),
-            "OpenTelemetry ASGI instrumentation + SDK metrics, same sampling and export": (
-                STANDARD_OTEL,
-                {"OTEL_EXPORTER_OTLP_ENDPOINT": sink},
-                "",
-            ),
+            "telemetry off (OTEL_SDK_DISABLED=true)": (ours({"OTEL_SDK_DISABLED": "true"}), ""),
+            "ours: telemetry on, default sampling, OTLP export": (ours(export), ""),
+            "OpenTelemetry ASGI instrumentation + SDK metrics, same sampling and export": (standard_otel(export), ""),
         }
     jwt_env = {"AUTH_JWKS_URL": f"{sink}/certs", "AUTH_JWT_ISSUER": ISSUER, "AUTH_JWT_AUDIENCE": AUDIENCE}
     cold = jwt_env | {"AUTH_TOKEN_CACHE_SIZE": "0"}
     return {
-        "no auth": (SERVE, {}, ""),
-        "API key": (SERVE, {"AUTH_API_KEY_SHA256": hashlib.sha256(b"bench-key").hexdigest()}, "X-API-Key: bench-key"),
-        "JWT, verified-token cache": (SERVE, jwt_env, f"Authorization: Bearer {token('RS256')}"),
-        "JWT RS256, verified every request": (SERVE, cold, f"Authorization: Bearer {token('RS256')}"),
-        "JWT ES256, verified every request": (SERVE, cold, f"Authorization: Bearer {token('ES256')}"),
+        "no auth": (ours({}), ""),
+        "API key": (ours({"AUTH_API_KEY_SHA256": hashlib.sha256(b"bench-key").hexdigest()}), "X-API-Key: bench-key"),
+        "JWT, verified-token cache": (ours(jwt_env), f"Authorization: Bearer {token('RS256')}"),
+        "JWT RS256, verified every request": (ours(cold), f"Authorization: Bearer {token('RS256')}"),
+        "JWT ES256, verified every request": (ours(cold), f"Authorization: Bearer {token('ES256')}"),
     }
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 @contextlib.contextmanager
-def serving(variants: dict[str, Variant]) -> Iterator[dict[str, str]]:
-    """One server per variant, all on core 0 (only the one under load uses it), warmed up; yields
-    each variant's URL, and stops them all at the end."""
-    servers, urls = [], {}
+def serving(variants: dict[str, Variant], folder: Path) -> Iterator[dict[str, str]]:
+    """One server per variant, warmed up; yields each variant's URL, and stops them all at the end."""
+    started: list[server.Running] = []
     try:
-        for name, (command, env, header) in variants.items():
-            port = free_port()
-            environ = os.environ | {"HOST": "127.0.0.1", "PORT": str(port), "WEB_CONCURRENCY": "1"} | env
-            argv = [*PIN_SERVER, *command, *(("--port", str(port)) if command != SERVE else ())]
-            servers.append(subprocess.Popen(argv, env=environ, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL))
-            _wait_ready(port)
-            urls[name] = f"http://127.0.0.1:{port}/api"
-            wrk(urls[name], header, 2, 64)  # first requests pay one-off costs (imports, caches)
-        yield urls
+        for spec, header in variants.values():
+            port = server.free_port()
+            started.append(server.start(spec(port), port, folder / f"server-{len(started)}.log"))
+            measure(started[-1].url, header, 2, 64, folder)  # first requests pay one-off costs (imports, caches)
+        yield {name: running.url for name, running in zip(variants, started, strict=True)}
     finally:
-        for server in servers:
-            server.terminate()
-            server.wait(timeout=20)
+        for running in started:
+            running.stop()
 
 
-def wrk(url: str, header: str, seconds: int, connections: int) -> dict[str, float]:
-    argv = [
-        *PIN_LOAD,
-        "wrk",
-        "-t1",
-        f"-c{connections}",
-        f"-d{seconds}s",
-        "--latency",
-        "-s",
-        str(HERE / "challenge.lua"),
-        url,
-    ]
-    out = subprocess.run(
-        argv, env=os.environ | {"BENCH_HEADER": header}, capture_output=True, text=True, check=True
-    ).stdout
-    if "Non-2xx" in out or "Socket errors" in out:
-        raise RuntimeError(f"errors during the run:\n{out}")
+def measure(url: str, header: str, seconds: int, connections: int, folder: Path) -> dict[str, float]:
+    """One wrk run of the challenge's body from core 1: throughput, p50 and p99; any error stops the run."""
+    payloads = folder / "challenge.txt"
+    payloads.write_bytes(single_body(CHALLENGE_VECTOR) + b"\n")
+    command = [*PIN_LOAD, *wrk.command(url, payloads, 1, connections, seconds)]
+    result = wrk.parse(wrk.run(command, folder / "wrk.txt", {"LOADTEST_HEADER": header}), "bench")
+    if result.errors:
+        raise RuntimeError(f"errors during the run: {result.errors}")
     return {
-        "rps": float(re.search(r"Requests/sec:\s+([\d.]+)", out)[1]),
-        "p50": _ms(out, "50%"),
-        "p99": _ms(out, "99%"),
+        "rps": result.requests / result.duration_s,
+        "p50": result.latency_ms["p50"],
+        "p99": result.latency_ms["p99"],
     }
-
-
-def _ms(out: str, label: str) -> float:
-    value, unit = re.search(rf"{label}\s+([\d.]+)(us|ms|s)", out).groups()
-    return float(value) * {"us": 0.001, "ms": 1.0, "s": 1000.0}[unit]
-
-
-def _wait_ready(port: int) -> None:
-    for _ in range(300):
-        try:
-            with urllib.request.urlopen(f"http://127.0.0.1:{port}/health/ready", timeout=1):
-                return
-        except OSError:
-            time.sleep(0.1)
-    raise RuntimeError("the service did not become ready")
 
 
 def main() -> None:
@@ -187,10 +158,10 @@ def main() -> None:
     args = parser.parse_args()
     runs = variants(args.kind, start_sink())
     results: dict[str, list[dict[str, float]]] = {name: [] for name in runs}
-    with serving(runs) as urls:
+    with tempfile.TemporaryDirectory(prefix="bench-") as scratch, serving(runs, Path(scratch)) as urls:
         for round_number in range(1, args.rounds + 1):
-            for name, (_, _, header) in runs.items():
-                results[name].append(wrk(urls[name], header, args.seconds, args.connections))
+            for name, (_, header) in runs.items():
+                results[name].append(measure(urls[name], header, args.seconds, args.connections, Path(scratch)))
                 time.sleep(DRAIN_SECONDS)
                 print(f"round {round_number}/{args.rounds} {name}: {results[name][-1]}", flush=True)
     baseline = {key: statistics.median(r[key] for r in next(iter(results.values()))) for key in ("rps", "p99")}
@@ -208,4 +179,4 @@ def main() -> None:
 
 
 if __name__ == "__main__":
-    main()
+    sys.exit(main())

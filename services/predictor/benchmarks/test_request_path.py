@@ -10,14 +10,12 @@ import asyncio
 import json
 
 import pytest
-from litestar import Litestar, post
+from litestar import Litestar
 from litestar.handlers import asgi
 from litestar.types import Receive, Scope, Send
 
 from predictor.app import create_app
 from predictor.features import CHALLENGE_EXAMPLE, TEAM
-from predictor.loading import load_model
-from predictor.schemas import Predictions, PredictRequest
 from predictor.settings import load_settings
 
 REQUESTS = 2000
@@ -27,13 +25,10 @@ BATCH_WITH_PROBABILITIES = json.dumps({"arrays": TEAM.valid_combinations()[:500]
 
 
 def typed_litestar_app() -> Litestar:
-    model = load_model().model
+    """The anchor of the load test: a plain typed Litestar handler with the same model."""
+    from reference.litestar_typed import app
 
-    @post("/api", status_code=200)
-    async def predict(data: PredictRequest) -> Predictions:
-        return Predictions([model.predict_one(data.array)])
-
-    return Litestar([predict], openapi_config=None)
+    return app
 
 
 def asgi_route_app() -> Litestar:

@@ -54,8 +54,8 @@ def test_sigterm_lets_the_in_flight_request_finish(predictor_factory):
         answer = b"".join(iter(lambda: connection.recv(4096), b"")).decode()  # until the server closes
     assert answer.startswith("HTTP/1.1 200")
     assert answer.endswith('{"predicciones":[0]}') or answer.endswith('{"predicciones":[1]}')
-    output, _ = running.process.communicate(timeout=15)
-    assert "Application shutdown complete" in output.decode()
+    running.process.wait(timeout=15)
+    assert "Application shutdown complete" in running.output()
     # uvicorn re-raises the SIGTERM it caught once it has drained, so the exit status says SIGTERM
     assert running.process.returncode in (0, -signal.SIGTERM)
 
