@@ -6,6 +6,8 @@ to the moment the imports are done (a line it prints then), so its exit is not c
 service's figure is from `predictor serve` (production settings, 1 worker) to the first 200 on
 GET /health/ready. The two alternate, run by run, so that a noisy neighbour hurts them alike;
 the result is the ratio of the medians. Prints a table and writes the raw times as JSON.
+It runs in the image too (`./task image:startup`), where only the standard library and the
+service are installed: the caller picks the port (`--port`).
 """
 
 import argparse
@@ -19,8 +21,7 @@ import sys
 import time
 from pathlib import Path
 
-from overhead import PREDICTOR, free_port
-
+PREDICTOR = Path(sys.executable).with_name("predictor")
 FLOOR = [sys.executable, "-c", "import litestar, uvicorn; print('imported', flush=True)"]
 POLL_SECONDS = 0.005  # the readiness poll's granularity, about 1% of the figure measured
 
@@ -35,9 +36,8 @@ def floor_seconds() -> float:
     return seconds
 
 
-def service_seconds(env: dict[str, str]) -> float:
-    """Start `predictor serve`, time it to the first 200 on /health/ready, then stop it."""
-    port = free_port()
+def service_seconds(port: int, env: dict[str, str]) -> float:
+    """Start `predictor serve` on `port`, time it to the first 200 on /health/ready, then stop it."""
     environ = os.environ | {"HOST": "127.0.0.1", "PORT": str(port), "WEB_CONCURRENCY": "1"} | env
     started = time.perf_counter()
     server = subprocess.Popen([PREDICTOR, "serve"], env=environ, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
@@ -69,17 +69,18 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--runs", type=int, default=15, help="starts of each kind (default: %(default)s)")
     parser.add_argument("--json", type=Path, help="write the raw times and medians here")
+    parser.add_argument("--port", type=int, required=True, help="a free port on 127.0.0.1 for the service")
     parser.add_argument(
         "--env", action="append", default=[], metavar="NAME=VALUE", help="extra service setting (repeatable)"
     )
     args = parser.parse_args()
     env = dict(item.split("=", 1) for item in args.env)
     floor_seconds()  # the first start of each warms the page cache; neither counts
-    service_seconds(env)
+    service_seconds(args.port, env)
     floor, service = [], []
     for run in range(1, args.runs + 1):
         floor.append(floor_seconds())
-        service.append(service_seconds(env))
+        service.append(service_seconds(args.port, env))
         print(f"run {run}/{args.runs}: floor {floor[-1]:.3f} s, service {service[-1]:.3f} s", flush=True)
     result = {
         "runs": args.runs,
