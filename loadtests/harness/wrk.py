@@ -11,8 +11,10 @@ SCRIPT = Path(__file__).resolve().parents[1] / "wrk/rotate.lua"
 MARKER = "wrk-summary "
 
 
-def command(url: str, payloads: Path, threads: int, connections: int, seconds: float) -> list[str]:
-    """The wrk command line; `payloads` holds one POST /api body per line."""
+def command(
+    url: str, payloads: Path, threads: int, connections: int, seconds: float, path: str = "/api"
+) -> list[str]:
+    """The wrk command line; `payloads` holds one POST `path` body per line."""
     wrk = shutil.which("wrk") or "wrk"
     return [
         wrk,
@@ -22,7 +24,7 @@ def command(url: str, payloads: Path, threads: int, connections: int, seconds: f
         "--latency",
         "-s",
         str(SCRIPT),
-        f"{url}/api",
+        f"{url}{path}",
         "--",
         str(payloads),
     ]

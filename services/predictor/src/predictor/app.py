@@ -5,7 +5,7 @@ import asyncio
 import logging
 import signal
 import threading
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -16,7 +16,7 @@ from predictor.litestar_app import litestar_app
 from predictor.loading import load_model
 from predictor.openapi import openapi_document
 from predictor.prediction import PredictionApp, prediction_routes
-from predictor.settings import Settings, load_settings
+from predictor.settings import Settings, load_settings, split
 from predictor.state import ServiceState
 from predictor.telemetry import Telemetry
 
@@ -50,7 +50,9 @@ def create_app(settings: Settings | None = None, telemetry: Telemetry | None = N
         log.info("shutting down")
 
     document = openapi_document(state.loaded, settings.max_batch_rows)
-    framework = litestar_app(state, telemetry.exposition, document, [lifespan], settings.max_body_bytes)
+    framework = litestar_app(
+        state, telemetry.exposition, _metrics_readers(settings), document, [lifespan], settings.max_body_bytes
+    )
     routes = prediction_routes(state.loaded, telemetry, settings.max_batch_rows)
     framework_routes = {route.path for route in framework.routes}
     return PredictionApp(
@@ -58,7 +60,7 @@ def create_app(settings: Settings | None = None, telemetry: Telemetry | None = N
         telemetry.framework_metrics(framework, framework_routes),
         telemetry,
         authorizer,
-        settings.max_body_bytes,
+        settings,
     )
 
 
@@ -69,6 +71,16 @@ def _authorizer(settings: Settings) -> "Authorizer | None":
     from predictor.auth.authorizer import Authorizer
 
     return Authorizer(settings)
+
+
+def _metrics_readers(settings: Settings) -> Callable[[bytes], bool] | None:
+    """Who may read /metrics when METRICS_TOKEN_SHA256 restricts it (the same constant-time check as API keys)."""
+    hashes = split(settings.metrics_token_sha256)
+    if not hashes:
+        return None
+    from predictor.auth.credentials import ApiKeys
+
+    return ApiKeys(hashes).accepts
 
 
 def _drain_on_sigterm(state: ServiceState) -> None:

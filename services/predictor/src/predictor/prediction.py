@@ -6,6 +6,7 @@ the framework: time, trace context, authorization, body, predict, respond, obser
 path (health, model, metrics, schema, 404) goes to the Litestar app.
 """
 
+import asyncio
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from time import perf_counter
@@ -16,7 +17,7 @@ from litestar.enums import ScopeType
 from litestar.types import ASGIApp, HTTPScope, Receive, Scope, Send
 from opentelemetry.trace import Span
 
-from predictor.errors import ApiError, method_not_allowed, too_large
+from predictor.errors import JSON, ApiError, method_not_allowed, overloaded, too_large
 from predictor.features import AIRLINE, FLIGHT_TYPE, MONTH
 from predictor.loading import LoadedModel
 from predictor.schemas import (
@@ -27,12 +28,14 @@ from predictor.schemas import (
     describe_validation_error,
     flights_request_type,
 )
+from predictor.settings import Settings
 from predictor.telemetry import Telemetry
 
-JSON = b"application/json"
 # The challenge's single-row answers, encoded once.
 SINGLE_ANSWERS = (b'{"predicciones":[0]}', b'{"predicciones":[1]}')
 Headers = dict[bytes, bytes]
+PROBES = frozenset(("/health", "/health/live", "/health/ready"))  # also answer HEAD, as probes may send it
+DISCARD_BYTES = 1024 * 1024
 
 if TYPE_CHECKING:
     from predictor.auth.authorizer import Authorizer
@@ -50,6 +53,7 @@ class PredictionRoute:
     path: str
     decoder: msgspec.json.Decoder[Any]
     predict: Callable[[Any, Span | None], bytes]  # the decoded request and the server span (if traced)
+    many_rows: bool = False  # computed one at a time per worker (MAX_CONCURRENT_BATCHES), single rows never wait
     invalid_status: int = 422
     accepted: dict[str, list[str | int]] = field(default_factory=dict)
 
@@ -105,15 +109,25 @@ def prediction_routes(loaded: LoadedModel, telemetry: Telemetry, max_batch_rows:
     }
     return [
         PredictionRoute("/api", msgspec.json.Decoder(PredictRequest), single),
-        PredictionRoute("/api/batch", msgspec.json.Decoder(batch_request_type(max_batch_rows)), batch),
+        PredictionRoute("/api/batch", msgspec.json.Decoder(batch_request_type(max_batch_rows)), batch, True),
         PredictionRoute(
-            "/predict", msgspec.json.Decoder(flights_request_type(features, max_batch_rows)), by_name, 400, accepted
+            "/predict",
+            msgspec.json.Decoder(flights_request_type(features, max_batch_rows)),
+            by_name,
+            True,
+            400,
+            accepted,
         ),
     ]
 
 
 class PredictionApp:
-    """The ASGI app uvicorn serves: prediction routes answered here, every other request by `framework`."""
+    """The ASGI app uvicorn serves: prediction routes answered here, every other request by `framework`.
+
+    At most `max_concurrent` prediction requests are handled at once (more get 503 with
+    Retry-After), and multi-row predictions take turns (`batch_turns`), so that a flood of large
+    batches cannot hold the event loop for several batches in a row while single rows wait.
+    """
 
     def __init__(
         self,
@@ -121,27 +135,34 @@ class PredictionApp:
         framework: ASGIApp,
         telemetry: Telemetry,
         authorizer: "Authorizer | None",
-        max_body_bytes: int,
+        settings: Settings,
     ) -> None:
         self.routes = {route.path: route for route in routes}
         self.framework = framework
         self.telemetry = telemetry
         self.authorizer = authorizer
-        self.max_body_bytes = max_body_bytes
+        self.max_body_bytes = settings.max_body_bytes
+        self.max_concurrent = settings.max_concurrent_requests
+        self.batch_turns = asyncio.Semaphore(settings.max_concurrent_batches)
+        self.in_flight = 0
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         route = self.routes.get(scope["path"]) if scope["type"] == ScopeType.HTTP else None
         if route is None or scope["type"] != ScopeType.HTTP:
+            if scope["type"] == ScopeType.HTTP and scope["method"] == "HEAD" and scope["path"] in PROBES:
+                scope = {**scope, "method": "GET"}  # uvicorn still sees HEAD in its own scope and sends no body
             await self.framework(scope, receive, send)
             return
         start = perf_counter()
         status = 500  # what is recorded if answering raises
         headers = dict(scope["headers"])
+        self.in_flight += 1
         try:
             with self.telemetry.server_span(headers, scope, route.path) as span:
                 status = await self._answer(route, scope, headers, receive, send, span)
                 self.telemetry.answered(span, status)
         finally:
+            self.in_flight -= 1
             self.telemetry.observe(scope["method"], route.path, status, perf_counter() - start)
 
     async def _answer(
@@ -156,10 +177,17 @@ class PredictionApp:
         try:
             if scope["method"] != "POST":
                 raise method_not_allowed(scope["method"], "POST")
+            if self.in_flight > self.max_concurrent:
+                raise overloaded()
             if self.authorizer is not None and (denial := await self.authorizer.check(headers)) is not None:
                 self.telemetry.rejected(denial.status)
                 raise denial
-            payload = route.predict(route.decode(await self._body(headers, receive)), span)
+            body = await self._body(headers, receive)
+            if route.many_rows:
+                async with self.batch_turns:
+                    payload = route.predict(route.decode(body), span)
+            else:
+                payload = route.predict(route.decode(body), span)
         except ApiError as error:
             await respond(send, error.status, error.encode(), error.headers)
             return error.status
@@ -172,6 +200,7 @@ class PredictionApp:
             raise ApiError(415, "unsupported_media_type", "send the body as Content-Type: application/json")
         declared = headers.get(b"content-length", b"")
         if declared.isdigit() and int(declared) > self.max_body_bytes:
+            await _discard(receive)
             raise too_large(self.max_body_bytes)
         body = b""
         more = True
@@ -182,10 +211,23 @@ class PredictionApp:
             body += message["body"]
             more = message.get("more_body", False)
             if len(body) > self.max_body_bytes:
+                if more:
+                    await _discard(receive)
                 raise too_large(self.max_body_bytes)
         if not body:
             raise ApiError(400, "empty_body", "the request body is empty; send a JSON object")
         return body
+
+
+async def _discard(receive: Receive) -> None:
+    """Read and drop the rest of an oversized body, up to DISCARD_BYTES: closing a connection with
+    unread data makes the kernel send a reset, and the client would never see the 413."""
+    dropped = 0
+    while dropped <= DISCARD_BYTES:
+        message = await receive()
+        if message["type"] != "http.request" or not message.get("more_body", False):
+            return
+        dropped += len(message["body"])
 
 
 async def respond(send: Send, status: int, body: bytes, extra_headers: list[tuple[bytes, bytes]] | None = None) -> None:

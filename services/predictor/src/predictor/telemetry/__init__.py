@@ -22,7 +22,7 @@ from prometheus_client.metrics_core import Metric
 from predictor import __version__
 from predictor.loading import LoadedModel
 from predictor.settings import Settings
-from predictor.telemetry.exposition import gauge, registry
+from predictor.telemetry.exposition import SharedRender, gauge, registry
 from predictor.telemetry.metrics import MetricsStore, counter_key
 from predictor.telemetry.middleware import RequestMetrics
 from predictor.telemetry.tracing import TRACEPARENT, Sampler, caller_context, tracer_provider
@@ -40,6 +40,7 @@ class Telemetry:
         share_dir = Path(settings.predictor_metrics_dir) if settings.predictor_metrics_dir else None
         self.store = MetricsStore(share_dir)
         self.registry = registry(self.store, self._model_gauges)
+        self.render = SharedRender(share_dir, settings.metrics_cache_seconds, lambda: generate_latest(self.registry))
         self.sampler = Sampler(settings.otel_traces_sampler_arg)
         if span_exporter is None and settings.otel_exporter_otlp_endpoint and self.enabled:
             from opentelemetry.exporter.otlp.proto.http.trace_exporter import OTLPSpanExporter
@@ -148,7 +149,7 @@ class Telemetry:
     def exposition(self) -> bytes:
         if not self.enabled:
             return b"# telemetry is off (OTEL_SDK_DISABLED=true)\n"
-        return generate_latest(self.registry)
+        return self.render()
 
     async def publish_forever(self) -> None:
         """Share this worker's counts with the others, once a second, until cancelled."""
