@@ -11,9 +11,7 @@ SCRIPT = Path(__file__).resolve().parents[1] / "wrk/rotate.lua"
 MARKER = "wrk-summary "
 
 
-def command(
-    url: str, payloads: Path, threads: int, connections: int, seconds: float, path: str = "/api"
-) -> list[str]:
+def command(url: str, payloads: Path, threads: int, connections: int, seconds: float, path: str = "/api") -> list[str]:
     """The wrk command line; `payloads` holds one POST `path` body per line."""
     wrk = shutil.which("wrk") or "wrk"
     return [
