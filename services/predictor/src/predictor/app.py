@@ -31,7 +31,9 @@ def create_app(settings: Settings | None = None, telemetry: Telemetry | None = N
     telemetry = telemetry or Telemetry(settings)
     state = ServiceState(load_model(Path(settings.model_path) if settings.model_path else None, settings.model_sha256))
     telemetry.model_loaded(state.loaded)
-    authorizer = _authorizer(settings)
+    authorizer = _authorizer(settings, telemetry)
+    if authorizer is not None:
+        state.credentials_ready = authorizer.ready
 
     @asynccontextmanager
     async def lifespan(_: Litestar) -> AsyncIterator[None]:
@@ -42,7 +44,7 @@ def create_app(settings: Settings | None = None, telemetry: Telemetry | None = N
         _drain_on_sigterm(state)
         background = [asyncio.create_task(telemetry.publish_forever())]
         if authorizer is not None:
-            background.append(asyncio.create_task(authorizer.keep_keys_fresh(telemetry.jwks_refresh_failed)))
+            background.append(asyncio.create_task(authorizer.keep_keys_fresh()))
         yield
         for task in background:
             task.cancel()
@@ -64,13 +66,13 @@ def create_app(settings: Settings | None = None, telemetry: Telemetry | None = N
     )
 
 
-def _authorizer(settings: Settings) -> "Authorizer | None":
+def _authorizer(settings: Settings, telemetry: Telemetry) -> "Authorizer | None":
     """In-app authorization only when an AUTH_* variable asks for it (its imports are not free)."""
     if not (settings.auth_api_key_sha256 or settings.auth_jwks_url):
         return None
     from predictor.auth.authorizer import Authorizer
 
-    return Authorizer(settings)
+    return Authorizer(settings, telemetry.jwks_refreshed)
 
 
 def _metrics_readers(settings: Settings) -> Callable[[bytes], bool] | None:

@@ -30,6 +30,8 @@ from predictor.telemetry.tracing import TRACEPARENT, Sampler, caller_context, tr
 PUBLISH_SECONDS = 1.0
 NO_SPAN: AbstractContextManager[None] = contextlib.nullcontext()
 ONE_HOT, OFF_DOMAIN = counter_key("predictor_inputs", "one_hot"), counter_key("predictor_inputs", "off_domain")
+JWKS_REFRESHES = counter_key("predictor_auth_jwks_refreshes")
+JWKS_REFRESH_FAILURES = counter_key("predictor_auth_jwks_refresh_failures")
 
 
 class Telemetry:
@@ -136,9 +138,9 @@ class Telemetry:
         if self.enabled:
             self.store.count(counter_key("predictor_auth_rejections", str(status)))
 
-    def jwks_refresh_failed(self, failures: int) -> None:
+    def jwks_refreshed(self, ok: bool) -> None:
         if self.enabled:
-            self.store.count(counter_key("predictor_auth_jwks_refresh_failures"), failures)
+            self.store.count(JWKS_REFRESHES if ok else JWKS_REFRESH_FAILURES)
 
     # --- everything else ---------------------------------------------------------------------
 
