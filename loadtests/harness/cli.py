@@ -1,4 +1,4 @@
-"""`python -m harness run|compare|report|publish|payloads`: the commands behind `task loadtest`.
+"""`python -m harness run|compare|fairness|report|publish|payloads`: the commands behind `task loadtest`.
 
 Every setting has a default and an environment variable (listed in docs/loadtest.md); command-line
 flags override both.
@@ -16,7 +16,7 @@ from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
 
-from harness import compare, environment, phases, report, server
+from harness import compare, environment, fairness, phases, report, server
 from harness.payloads import single_lines, valid_vectors
 from harness.thresholds import Thresholds
 
@@ -165,6 +165,13 @@ def cmd_publish(args) -> int:
     return 0
 
 
+def cmd_fairness(args) -> int:
+    folder = report_folder("fairness")
+    print(fairness.measure(folder, args.rounds, args.duration))
+    print(f"raw wrk outputs in {folder}")
+    return 0
+
+
 def cmd_payloads(_args) -> int:
     sys.stdout.buffer.write(single_lines())
     return 0
@@ -199,6 +206,10 @@ def parser() -> argparse.ArgumentParser:
     pub = sub.add_parser("publish", help="copy a report folder into reports/published/")
     pub.add_argument("folder")
     pub.set_defaults(func=cmd_publish)
+    fair = sub.add_parser("fairness", help="single-row p99 beside a flood of 1000-row batches, with and without turns")
+    fair.add_argument("--rounds", type=int, default=3)
+    fair.add_argument("--duration", type=float, default=8)
+    fair.set_defaults(func=cmd_fairness)
     sub.add_parser("payloads", help="print the 552 valid bodies, one per line").set_defaults(func=cmd_payloads)
     return p
 

@@ -7,7 +7,8 @@ path (health, model, metrics, schema, 404) goes to the Litestar app.
 """
 
 import asyncio
-from collections.abc import Callable
+import contextlib
+from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass, field
 from time import perf_counter
 from typing import TYPE_CHECKING, Any
@@ -36,6 +37,8 @@ SINGLE_ANSWERS = (b'{"predicciones":[0]}', b'{"predicciones":[1]}')
 Headers = dict[bytes, bytes]
 PROBES = frozenset(("/health", "/health/live", "/health/ready"))  # also answer HEAD, as probes may send it
 DISCARD_BYTES = 1024 * 1024
+SLICE_ROWS = 100
+NO_TURN = contextlib.nullcontext()
 
 if TYPE_CHECKING:
     from predictor.auth.authorizer import Authorizer
@@ -52,8 +55,8 @@ class PredictionRoute:
 
     path: str
     decoder: msgspec.json.Decoder[Any]
-    predict: Callable[[Any, Span | None], bytes]  # the decoded request and the server span (if traced)
-    many_rows: bool = False  # computed one at a time per worker (MAX_CONCURRENT_BATCHES), single rows never wait
+    predict: Callable[[Any, Span | None], Awaitable[bytes]]  # the decoded request and the server span (if traced)
+    many_rows: bool = False  # decoded and predicted in turns (MAX_CONCURRENT_BATCHES); single rows never wait
     invalid_status: int = 422
     accepted: dict[str, list[str | int]] = field(default_factory=dict)
 
@@ -74,33 +77,42 @@ def prediction_routes(loaded: LoadedModel, telemetry: Telemetry, max_batch_rows:
     """The three prediction routes, answering from the verified model."""
     model, features = loaded.model, loaded.features
 
-    def single(request: PredictRequest, span: Span | None) -> bytes:
+    async def single(request: PredictRequest, span: Span | None) -> bytes:
         with telemetry.inference(span, model, 1):
             label = model.predict_one(request.array)
         telemetry.predicted(label)
         telemetry.inputs(*((1, 0) if features.is_flight(request.array) else (0, 1)))
         return SINGLE_ANSWERS[label]
 
-    def batch(request: Any, span: Span | None) -> bytes:
-        rows = request.arrays
-        labels, probabilities = predict_rows(rows, request.probabilidades, span)
-        flights = sum(map(features.is_flight, rows))
-        telemetry.inputs(flights, len(rows) - flights)
+    async def batch(request: Any, span: Span | None) -> bytes:
+        labels, probabilities = await predict_rows(request.arrays, _same_row, request.probabilidades, span)
         return msgspec.json.encode(Predictions(labels, probabilities))
 
-    def by_name(request: Any, span: Span | None) -> bytes:
-        rows = [features.encode(f.OPERA, f.TIPOVUELO, f.MES) for f in request.flights]
-        labels, probabilities = predict_rows(rows, request.probabilities, span)
-        telemetry.inputs(len(rows), 0)
+    async def by_name(request: Any, span: Span | None) -> bytes:
+        def row(flight: Any) -> list[int]:
+            return features.encode(flight.OPERA, flight.TIPOVUELO, flight.MES)
+
+        labels, probabilities = await predict_rows(request.flights, row, request.probabilities, span)
         return msgspec.json.encode(FlightPredictions(labels, probabilities))
 
-    def predict_rows(rows: list[list[int]], with_probabilities: bool, span: Span | None) -> tuple[list[int], Any]:
-        with telemetry.inference(span, model, len(rows)):
-            labels = model.predict(rows)
-            probabilities = [model.probability(row) for row in rows] if with_probabilities else msgspec.UNSET
+    async def predict_rows(
+        items: list[Any], to_row: Callable[[Any], list[int]], with_probabilities: bool, span: Span | None
+    ) -> tuple[list[int], Any]:
+        """Labels (and probabilities) of every item, SLICE_ROWS at a time (see `_slices`)."""
+        labels: list[int] = []
+        probabilities: list[float] = []
+        flights = 0
+        with telemetry.inference(span, model, len(items)):
+            async for part in _slices(items):
+                rows = list(map(to_row, part))
+                labels += model.predict(rows)
+                if with_probabilities:
+                    probabilities += map(model.probability, rows)
+                flights += sum(map(features.is_flight, rows))
         for label in (0, 1):
             telemetry.predicted(label, labels.count(label))
-        return labels, probabilities
+        telemetry.inputs(flights, len(labels) - flights)
+        return labels, probabilities if with_probabilities else msgspec.UNSET
 
     accepted: dict[str, list[str | int]] = {
         AIRLINE: list(features.airlines),
@@ -125,8 +137,9 @@ class PredictionApp:
     """The ASGI app uvicorn serves: prediction routes answered here, every other request by `framework`.
 
     At most `max_concurrent` prediction requests are handled at once (more get 503 with
-    Retry-After), and multi-row predictions take turns (`batch_turns`), so that a flood of large
-    batches cannot hold the event loop for several batches in a row while single rows wait.
+    Retry-After). Multi-row predictions take turns (`batch_turns`) and yield the event loop between
+    slices of rows, so that a flood of large batches holds it for one slice at a time, never for
+    several whole batches in a row while single rows wait (docs/reliability.md).
     """
 
     def __init__(
@@ -183,11 +196,8 @@ class PredictionApp:
                 self.telemetry.rejected(denial.status)
                 raise denial
             body = await self._body(headers, receive)
-            if route.many_rows:
-                async with self.batch_turns:
-                    payload = route.predict(route.decode(body), span)
-            else:
-                payload = route.predict(route.decode(body), span)
+            async with self.batch_turns if route.many_rows else NO_TURN:
+                payload = await route.predict(route.decode(body), span)
         except ApiError as error:
             await respond(send, error.status, error.encode(), error.headers)
             return error.status
@@ -217,6 +227,18 @@ class PredictionApp:
         if not body:
             raise ApiError(400, "empty_body", "the request body is empty; send a JSON object")
         return body
+
+
+def _same_row(row: list[int]) -> list[int]:
+    return row
+
+
+async def _slices(items: list[Any]) -> AsyncIterator[list[Any]]:
+    """`items` SLICE_ROWS at a time, with a turn of the event loop before each slice: whatever is
+    ready (single rows) is answered between two slices of a large batch instead of after it."""
+    for start in range(0, len(items), SLICE_ROWS):
+        await asyncio.sleep(0)
+        yield items[start : start + SLICE_ROWS]
 
 
 async def _discard(receive: Receive) -> None:
