@@ -122,6 +122,17 @@ def test_compare_runs_both_servers_and_writes_the_table(tmp_path, require_tool):
     assert "| challenge reference (Flask debug server) |" in table and "| our service |" in table
 
 
+def test_fairness_measures_single_rows_beside_a_batch_flood(tmp_path, require_tool):
+    require_tool("wrk")
+    run = harness(tmp_path, "fairness", "--rounds", "1", "--duration", "1")
+    output, _ = run.communicate(timeout=120)
+    assert run.returncode == 0, output
+    rows = [line for line in output.splitlines() if line.startswith(("| single rows alone", "| with a batch flood"))]
+    assert len(rows) == 3
+    assert all(float(row.split("|")[3].replace(",", "")) > 0 for row in rows)  # single rows answered in each
+    assert float(rows[1].split("|")[4]) > 0  # and batches beside them
+
+
 def test_ctrl_c_stops_the_load_and_the_server(tmp_path, require_tool):
     require_tool("wrk")
     run = harness(tmp_path, "run", "--duration", "60", start_new_session=True)

@@ -45,6 +45,7 @@ def test_sigterm_under_load_loses_no_request(predictor_factory, require_tool, tm
     assert readiness[-1] == 503  # draining, said by a server that still answers
     assert during_delay.status_code == 200
     lost = result.errors.get("socket read", 0) + result.errors.get("socket timeout", 0)
+    print(f"\n{workers} worker(s): {result.requests} answered, {lost} lost, {readiness.count(200)} ready after SIGTERM")
     assert result.requests > 0
     assert lost == 0, result.errors
     assert not [kind for kind in result.errors if kind.startswith(("status", "bad"))], result.errors
