@@ -5,15 +5,18 @@ tests: they check behaviour (requests counted, files written, servers stopped), 
 """
 
 import dataclasses
+import functools
 import json
 import os
 import signal
 import socket
 import subprocess
 import sys
+import threading
 import time
 import urllib.error
 import urllib.request
+from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import jwt
@@ -164,11 +167,18 @@ def private_predictor(tmp_path_factory):
     now = int(time.time())
     claims = {"iss": ISSUER, "aud": AUDIENCE, "iat": now, "exp": now + 3600, "sub": "loadtest"}
     token = jwt.encode(claims, key, algorithm="RS256", headers={"kid": "k1"})
+    issuer = ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(SimpleHTTPRequestHandler, directory=folder))
+    threading.Thread(target=issuer.serve_forever, daemon=True).start()  # keys over http: loopback only
     port = server.free_port()
     spec = server.predictor(port, workers=1)
-    auth = {"AUTH_JWKS_URL": (folder / "certs.json").as_uri(), "AUTH_JWT_ISSUER": ISSUER, "AUTH_JWT_AUDIENCE": AUDIENCE}
-    with server.running(dataclasses.replace(spec, env={**spec.env, **auth}), port, folder / "server.log") as url:
-        yield url, token
+    jwks_url = f"http://127.0.0.1:{issuer.server_port}/certs.json"
+    auth = {"AUTH_JWKS_URL": jwks_url, "AUTH_JWT_ISSUER": ISSUER, "AUTH_JWT_AUDIENCE": AUDIENCE}
+    try:
+        with server.running(dataclasses.replace(spec, env={**spec.env, **auth}), port, folder / "server.log") as url:
+            yield url, token
+    finally:
+        issuer.shutdown()
+        issuer.server_close()
 
 
 def test_a_remote_target_gets_the_bearer_token_from_every_tool(tmp_path, private_predictor, require_tool):
