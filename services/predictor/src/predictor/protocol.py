@@ -17,7 +17,8 @@ connections when it shuts down, racing the request a client may be sending on th
 import logging
 import resource
 import time
-from asyncio import TimerHandle, Transport
+from asyncio import AbstractEventLoop, Transport
+from collections.abc import Set
 from dataclasses import dataclass
 from typing import Any, ClassVar
 
@@ -30,6 +31,7 @@ log = logging.getLogger("predictor")
 FD_RESERVE = 64  # descriptors kept for everything that is not a client connection (files, pipes, sockets)
 NEAR_BUDGET = 0.8
 WARN_EVERY_SECONDS = 10.0
+SWEEP_SECONDS = 0.5  # deadlines are checked this often: a timer per request would cost more than the check
 
 
 @dataclass(frozen=True)
@@ -64,12 +66,13 @@ def protocol_class(limits: Limits) -> type["LimitedHttpProtocol"]:
 class LimitedHttpProtocol(HttpToolsProtocol):
     limits: ClassVar[Limits]
     warned_at: ClassVar[float] = -WARN_EVERY_SECONDS
+    sweeping: ClassVar[bool] = False  # one deadline sweep per worker, while it has connections
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.in_head = False
         self.head_bytes = 0
-        self.deadline: TimerHandle | None = None
+        self.expected: tuple[float, str, float] | None = None  # (deadline, what, seconds allowed)
         self.active_at = time.monotonic()
         self.draining = False
 
@@ -78,10 +81,9 @@ class LimitedHttpProtocol(HttpToolsProtocol):
         self._keep_within_budget()
         # uvicorn arms its idle timer only after a response: a connection that never sends stays open
         self.timeout_keep_alive_task = self.loop.call_later(self.timeout_keep_alive, self.timeout_keep_alive_handler)
-
-    def connection_lost(self, exc: Exception | None) -> None:
-        self._disarm()
-        super().connection_lost(exc)
+        if not LimitedHttpProtocol.sweeping:
+            LimitedHttpProtocol.sweeping = True
+            self.loop.call_later(SWEEP_SECONDS, _sweep, self.connections, self.loop)
 
     def data_received(self, data: bytes) -> None:
         self.active_at = time.monotonic()
@@ -95,17 +97,17 @@ class LimitedHttpProtocol(HttpToolsProtocol):
     def on_message_begin(self) -> None:
         super().on_message_begin()
         self.in_head, self.head_bytes = True, 0
-        self._arm(self.limits.header_timeout, "request line and headers")
+        self._expect("request line and headers", self.limits.header_timeout)
 
     def on_headers_complete(self) -> None:
         self.in_head = False
         super().on_headers_complete()
         if self.draining:
             self.cycle.keep_alive = False
-        self._arm(self.limits.body_timeout, "request body")
+        self._expect("request body", self.limits.body_timeout)
 
     def on_message_complete(self) -> None:
-        self._disarm()
+        self.expected = None
         super().on_message_complete()
 
     def send_400_response(self, msg: str) -> None:
@@ -125,15 +127,14 @@ class LimitedHttpProtocol(HttpToolsProtocol):
         """No request of this connection is with the app: closing it loses no work in progress."""
         return self.cycle is None or self.cycle.response_complete
 
-    def _arm(self, seconds: float, part: str) -> None:
-        self._disarm()
-        error = ApiError(408, "request_timeout", f"the {part} did not arrive within {seconds:g} s")
-        self.deadline = self.loop.call_later(seconds, self._refuse, error)
+    def _expect(self, part: str, seconds: float) -> None:
+        self.expected = (time.monotonic() + seconds, part, seconds)
 
-    def _disarm(self) -> None:
-        if self.deadline is not None:
-            self.deadline.cancel()
-            self.deadline = None
+    def too_slow(self, now: float) -> None:
+        """408 if what this connection was expected to send is late."""
+        if self.expected is not None and self.expected[0] <= now:
+            _, part, seconds = self.expected
+            self._refuse(ApiError(408, "request_timeout", f"the {part} did not arrive within {seconds:g} s"))
 
     def _refuse(self, error: ApiError) -> None:
         """Answer with our JSON error, unless a response is already being written, and close."""
@@ -164,3 +165,14 @@ class LimitedHttpProtocol(HttpToolsProtocol):
             ]
             if waiting:
                 min(waiting, key=lambda c: c.active_at).transport.close()
+
+
+def _sweep(connections: Set[Any], loop: AbstractEventLoop) -> None:
+    now = time.monotonic()
+    for connection in list(connections):
+        if isinstance(connection, LimitedHttpProtocol):
+            connection.too_slow(now)
+    if connections:
+        loop.call_later(SWEEP_SECONDS, _sweep, connections, loop)
+    else:
+        LimitedHttpProtocol.sweeping = False
