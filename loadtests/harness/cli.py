@@ -1,4 +1,4 @@
-"""`python -m harness run|report|publish|quote|probe-cost|payloads`: the commands behind `task loadtest`.
+"""`python -m harness run|report|publish|quote|probe-cost|fairness|payloads`: the commands behind `task loadtest`.
 
 Every setting has a default and an environment variable (listed in docs/loadtest.md); command-line
 flags override both.
@@ -24,6 +24,7 @@ from harness import (
     challenge,
     drill,
     environment,
+    fairness,
     phases,
     probecost,
     prometheus,
@@ -54,9 +55,10 @@ def _remote() -> str | None:
     return host.rstrip("/") if host.startswith(("http://", "https://")) else None
 
 
-def report_folder() -> Path:
+def report_folder(label: str = "") -> Path:
     root = Path(_env("LOADTEST_REPORTS", str(LOADTESTS / "reports")))
-    folder = root / datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
+    stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
+    folder = root / (f"{stamp}-{label}" if label else stamp)
     folder.mkdir(parents=True)
     return folder
 
@@ -197,6 +199,13 @@ def cmd_probe_cost(args: argparse.Namespace) -> int:
     return probecost.main(args.connections, args.duration, args.probe_rate, args.rounds)
 
 
+def cmd_fairness(args: argparse.Namespace) -> int:
+    folder = report_folder("fairness")
+    print(fairness.measure(folder, args.rounds, args.duration))
+    print(f"raw wrk outputs in {folder}")
+    return 0
+
+
 def cmd_payloads(_args: argparse.Namespace) -> int:
     sys.stdout.buffer.write(single_lines())
     return 0
@@ -248,6 +257,10 @@ def parser() -> argparse.ArgumentParser:
         "probe-cost", parents=[_load_options("5", "10")], help="what the per-second series costs the challenge run"
     )
     cost.set_defaults(func=cmd_probe_cost)
+    fair = sub.add_parser("fairness", help="single-row p99 beside a flood of 1000-row batches, with and without turns")
+    fair.add_argument("--rounds", type=int, default=3)
+    fair.add_argument("--duration", type=float, default=8)
+    fair.set_defaults(func=cmd_fairness)
     sub.add_parser("payloads", help="print the 552 valid bodies, one per line").set_defaults(func=cmd_payloads)
     return p
 

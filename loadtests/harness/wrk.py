@@ -14,8 +14,10 @@ SCRIPT = Path(__file__).resolve().parents[1] / "wrk/rotate.lua"
 MARKER = "wrk-summary "
 
 
-def command(url: str, payloads: Path, threads: int, connections: int, seconds: float, *mode: str) -> list[str]:
-    """The wrk command line; `payloads` holds one POST /api body per line; `mode`: rotate.lua's mode
+def command(
+    url: str, payloads: Path, threads: int, connections: int, seconds: float, *mode: str, path: str = "/api"
+) -> list[str]:
+    """The wrk command line; `payloads` holds one POST `path` body per line; `mode`: rotate.lua's mode
     arguments (none: totals only)."""
     wrk = shutil.which("wrk") or "wrk"
     return [
@@ -26,7 +28,7 @@ def command(url: str, payloads: Path, threads: int, connections: int, seconds: f
         "--latency",
         "-s",
         str(SCRIPT),
-        f"{url}/api",
+        f"{url}{path}",
         "--",
         str(payloads),
         *mode,

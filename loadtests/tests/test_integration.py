@@ -5,6 +5,7 @@ tests: they check behaviour (requests counted, files written, servers stopped), 
 """
 
 import dataclasses
+import functools
 import json
 import os
 import re
@@ -12,9 +13,11 @@ import signal
 import socket
 import subprocess
 import sys
+import threading
 import time
 import urllib.error
 import urllib.request
+from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import jwt
@@ -143,6 +146,17 @@ def test_the_report_names_no_local_path_and_lists_only_its_files(short_run):
     assert ".log" not in summary
 
 
+def test_fairness_measures_single_rows_beside_a_batch_flood(tmp_path, require_tool):
+    require_tool("wrk")
+    run = harness(tmp_path, "fairness", "--rounds", "1", "--duration", "1")
+    output, _ = run.communicate(timeout=120)
+    assert run.returncode == 0, output
+    rows = [line for line in output.splitlines() if line.startswith(("| single rows alone", "| with a batch flood"))]
+    assert len(rows) == 3
+    assert all(float(row.split("|")[3].replace(",", "")) > 0 for row in rows)  # single rows answered in each
+    assert float(rows[1].split("|")[4]) > 0  # and batches beside them
+
+
 def test_ctrl_c_stops_the_load_and_the_server(tmp_path, require_tool):
     require_tool("wrk")
     run = harness(tmp_path, "run", "--duration", "60", "--phases", "challenge", start_new_session=True)
@@ -174,11 +188,18 @@ def private_predictor(tmp_path_factory):
     now = int(time.time())
     claims = {"iss": ISSUER, "aud": AUDIENCE, "iat": now, "exp": now + 3600, "sub": "loadtest"}
     token = jwt.encode(claims, key, algorithm="RS256", headers={"kid": "k1"})
+    issuer = ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(SimpleHTTPRequestHandler, directory=folder))
+    threading.Thread(target=issuer.serve_forever, daemon=True).start()  # keys over http: loopback only
     port = server.free_port()
     spec = server.predictor(port, workers=1)
-    auth = {"AUTH_JWKS_URL": (folder / "certs.json").as_uri(), "AUTH_JWT_ISSUER": ISSUER, "AUTH_JWT_AUDIENCE": AUDIENCE}
-    with server.running(dataclasses.replace(spec, env={**spec.env, **auth}), port, folder / "server.log") as url:
-        yield url, token
+    jwks_url = f"http://127.0.0.1:{issuer.server_port}/certs.json"
+    auth = {"AUTH_JWKS_URL": jwks_url, "AUTH_JWT_ISSUER": ISSUER, "AUTH_JWT_AUDIENCE": AUDIENCE}
+    try:
+        with server.running(dataclasses.replace(spec, env={**spec.env, **auth}), port, folder / "server.log") as url:
+            yield url, token
+    finally:
+        issuer.shutdown()
+        issuer.server_close()
 
 
 def test_a_remote_target_gets_the_bearer_token_from_every_tool(tmp_path, private_predictor, require_tool):

@@ -163,7 +163,9 @@ def test_availability_sli_equals_the_non_5xx_share_the_load_generator_saw(promet
     expected = good / total
     sli = '1 - slo:sli_error:ratio_rate5m{sloth_slo="api-availability"}'
 
-    result = _poll(lambda: _vector(prometheus, sli), bool, "the availability SLI")
+    # Rules are evaluated on their own schedule: wait for an evaluation that saw the load
+    # (before it, the ratio is 0/0, NaN).
+    result = _poll(lambda: _vector(prometheus, sli), lambda r: bool(r) and r[0]["value"][1] != "NaN", "the SLI")
     value = float(result[0]["value"][1])
     if good == total:  # no 5xx: good and total sum the same series, so the ratio is exact
         assert value == 1.0

@@ -23,11 +23,11 @@ def test_rules_and_config_pass_promtool_check(require_tool):
 
 
 def test_every_alert_has_a_promtool_test_and_they_pass(require_tool, catalog):
-    """One generated test per SLO alert, plus the hand-written model-quality test."""
+    """One generated test per SLO alert, plus the hand-written model-quality and auth tests."""
     promtool = require_tool("promtool")
     tests = sorted(paths.PROMTOOL_TESTS_DIR.glob("*.test.yml"))
     assert len(list(paths.PROMTOOL_TESTS_DIR.glob("slo-*.test.yml"))) == sum(len(s.alerts) for s in catalog.slos)
-    assert paths.PROMTOOL_TESTS_DIR / "model-quality.test.yml" in tests
+    assert {paths.PROMTOOL_TESTS_DIR / f"{name}.test.yml" for name in ("model-quality", "auth")} <= set(tests)
     result = _promtool(promtool, "test", "rules", *map(str, tests))
     assert result.returncode == 0, result.stdout + result.stderr
     assert result.stdout.count("SUCCESS") == len(tests)

@@ -5,7 +5,7 @@ import asyncio
 import logging
 import signal
 import threading
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -16,7 +16,7 @@ from predictor.litestar_app import litestar_app
 from predictor.loading import load_model
 from predictor.openapi import openapi_document
 from predictor.prediction import PredictionApp, prediction_routes
-from predictor.settings import Settings, load_settings
+from predictor.settings import Settings, load_settings, split
 from predictor.state import ServiceState
 from predictor.telemetry import Telemetry
 
@@ -31,7 +31,9 @@ def create_app(settings: Settings | None = None, telemetry: Telemetry | None = N
     telemetry = telemetry or Telemetry(settings)
     state = ServiceState(load_model(Path(settings.model_path) if settings.model_path else None, settings.model_sha256))
     telemetry.model_loaded(state.loaded)
-    authorizer = _authorizer(settings)
+    authorizer = _authorizer(settings, telemetry)
+    if authorizer is not None:
+        state.credentials_ready = authorizer.ready
 
     @asynccontextmanager
     async def lifespan(_: Litestar) -> AsyncIterator[None]:
@@ -42,7 +44,7 @@ def create_app(settings: Settings | None = None, telemetry: Telemetry | None = N
         _drain_on_sigterm(state)
         background = [asyncio.create_task(telemetry.publish_forever())]
         if authorizer is not None:
-            background.append(asyncio.create_task(authorizer.keep_keys_fresh(telemetry.jwks_refresh_failed)))
+            background.append(asyncio.create_task(authorizer.keep_keys_fresh()))
         yield
         for task in background:
             task.cancel()
@@ -50,7 +52,9 @@ def create_app(settings: Settings | None = None, telemetry: Telemetry | None = N
         log.info("shutting down")
 
     document = openapi_document(state.loaded, settings.max_batch_rows)
-    framework = litestar_app(state, telemetry.exposition, document, [lifespan], settings.max_body_bytes)
+    framework = litestar_app(
+        state, telemetry.exposition, _metrics_readers(settings), document, [lifespan], settings.max_body_bytes
+    )
     routes = prediction_routes(state.loaded, telemetry, settings.max_batch_rows)
     framework_routes = {route.path for route in framework.routes}
     return PredictionApp(
@@ -58,17 +62,27 @@ def create_app(settings: Settings | None = None, telemetry: Telemetry | None = N
         telemetry.framework_metrics(framework, framework_routes),
         telemetry,
         authorizer,
-        settings.max_body_bytes,
+        settings,
     )
 
 
-def _authorizer(settings: Settings) -> "Authorizer | None":
+def _authorizer(settings: Settings, telemetry: Telemetry) -> "Authorizer | None":
     """In-app authorization only when an AUTH_* variable asks for it (its imports are not free)."""
     if not (settings.auth_api_key_sha256 or settings.auth_jwks_url):
         return None
     from predictor.auth.authorizer import Authorizer
 
-    return Authorizer(settings)
+    return Authorizer(settings, telemetry.jwks_refreshed)
+
+
+def _metrics_readers(settings: Settings) -> Callable[[bytes], bool] | None:
+    """Who may read /metrics when METRICS_TOKEN_SHA256 restricts it (the same constant-time check as API keys)."""
+    hashes = split(settings.metrics_token_sha256)
+    if not hashes:
+        return None
+    from predictor.auth.credentials import ApiKeys
+
+    return ApiKeys(hashes).accepts
 
 
 def _drain_on_sigterm(state: ServiceState) -> None:

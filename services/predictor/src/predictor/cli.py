@@ -41,8 +41,7 @@ def main(argv: list[str] | None = None) -> int:
 def _serve(_: argparse.Namespace) -> int:
     from predictor.server import serve
 
-    serve(load_settings())
-    return 0
+    return serve(load_settings())
 
 
 def _import_pickle(args: argparse.Namespace) -> int:

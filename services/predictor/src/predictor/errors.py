@@ -4,6 +4,8 @@ import msgspec
 
 from predictor.schemas import ErrorBody
 
+JSON = b"application/json"
+
 # Litestar's own refusals (an unknown path, a wrong method on its routes) in our vocabulary.
 _KINDS = {404: "not_found", 405: "method_not_allowed", 413: "body_too_large"}
 
@@ -37,6 +39,10 @@ def method_not_allowed(method: str, allowed: str) -> ApiError:
     return ApiError(
         405, "method_not_allowed", f"{method} is not allowed; use {allowed}", headers=[(b"allow", allowed.encode())]
     )
+
+
+def overloaded() -> ApiError:
+    return ApiError(503, "overloaded", "too many requests in progress; retry shortly", headers=[(b"retry-after", b"1")])
 
 
 def too_large(limit: int) -> ApiError:

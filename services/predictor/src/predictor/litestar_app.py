@@ -17,10 +17,13 @@ from predictor.telemetry.exposition import CONTENT_TYPE
 def litestar_app(
     state: ServiceState,
     metrics: Callable[[], bytes],
+    metrics_readers: Callable[[bytes], bool] | None,
     document: dict[str, Any],
     lifespan: Sequence[Any],
     max_body_bytes: int,
 ) -> Litestar:
+    """`metrics_readers`, when given, says whether a bearer token may read /metrics."""
+
     @get("/health/live", sync_to_thread=False)
     def live() -> dict[str, str]:
         return {"status": "live"}
@@ -46,7 +49,13 @@ def litestar_app(
         return metadata
 
     @get("/metrics", sync_to_thread=False)
-    def prometheus() -> Response[bytes]:
+    def prometheus(request: Request[Any, Any, Any]) -> Response[bytes]:
+        if metrics_readers is not None:
+            scheme, _, token = request.headers.get("authorization", "").partition(" ")
+            if scheme.lower() != "bearer" or not metrics_readers(token.strip().encode()):
+                raise ApiError(
+                    401, "missing_credentials", "send a metrics token", headers=[(b"www-authenticate", b"Bearer")]
+                )
         return Response(metrics(), headers={"content-type": CONTENT_TYPE})
 
     @get(["/schema", "/schema/openapi.json"], sync_to_thread=False)

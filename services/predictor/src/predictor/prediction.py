@@ -6,7 +6,9 @@ the framework: time, trace context, authorization, body, predict, respond, obser
 path (health, model, metrics, schema, 404) goes to the Litestar app.
 """
 
-from collections.abc import Callable
+import asyncio
+import contextlib
+from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass, field
 from time import perf_counter
 from typing import TYPE_CHECKING, Any
@@ -16,7 +18,7 @@ from litestar.enums import ScopeType
 from litestar.types import ASGIApp, HTTPScope, Receive, Scope, Send
 from opentelemetry.trace import Span
 
-from predictor.errors import ApiError, method_not_allowed, too_large
+from predictor.errors import JSON, ApiError, method_not_allowed, overloaded, too_large
 from predictor.features import AIRLINE, FLIGHT_TYPE, MONTH
 from predictor.loading import LoadedModel
 from predictor.schemas import (
@@ -27,12 +29,16 @@ from predictor.schemas import (
     describe_validation_error,
     flights_request_type,
 )
+from predictor.settings import Settings
 from predictor.telemetry import Telemetry
 
-JSON = b"application/json"
 # The challenge's single-row answers, encoded once.
 SINGLE_ANSWERS = (b'{"predicciones":[0]}', b'{"predicciones":[1]}')
 Headers = dict[bytes, bytes]
+PROBES = frozenset(("/health", "/health/live", "/health/ready"))  # also answer HEAD, as probes may send it
+DISCARD_BYTES = 1024 * 1024
+SLICE_ROWS = 100
+NO_TURN = contextlib.nullcontext()
 
 if TYPE_CHECKING:
     from predictor.auth.authorizer import Authorizer
@@ -49,7 +55,8 @@ class PredictionRoute:
 
     path: str
     decoder: msgspec.json.Decoder[Any]
-    predict: Callable[[Any, Span | None], bytes]  # the decoded request and the server span (if traced)
+    predict: Callable[[Any, Span | None], Awaitable[bytes]]  # the decoded request and the server span (if traced)
+    many_rows: bool = False  # decoded and predicted in turns (MAX_CONCURRENT_BATCHES); single rows never wait
     invalid_status: int = 422
     accepted: dict[str, list[str | int]] = field(default_factory=dict)
 
@@ -70,33 +77,42 @@ def prediction_routes(loaded: LoadedModel, telemetry: Telemetry, max_batch_rows:
     """The three prediction routes, answering from the verified model."""
     model, features = loaded.model, loaded.features
 
-    def single(request: PredictRequest, span: Span | None) -> bytes:
+    async def single(request: PredictRequest, span: Span | None) -> bytes:
         with telemetry.inference(span, model, 1):
             label = model.predict_one(request.array)
         telemetry.predicted(label)
         telemetry.inputs(*((1, 0) if features.is_flight(request.array) else (0, 1)))
         return SINGLE_ANSWERS[label]
 
-    def batch(request: Any, span: Span | None) -> bytes:
-        rows = request.arrays
-        labels, probabilities = predict_rows(rows, request.probabilidades, span)
-        flights = sum(map(features.is_flight, rows))
-        telemetry.inputs(flights, len(rows) - flights)
+    async def batch(request: Any, span: Span | None) -> bytes:
+        labels, probabilities = await predict_rows(request.arrays, _same_row, request.probabilidades, span)
         return msgspec.json.encode(Predictions(labels, probabilities))
 
-    def by_name(request: Any, span: Span | None) -> bytes:
-        rows = [features.encode(f.OPERA, f.TIPOVUELO, f.MES) for f in request.flights]
-        labels, probabilities = predict_rows(rows, request.probabilities, span)
-        telemetry.inputs(len(rows), 0)
+    async def by_name(request: Any, span: Span | None) -> bytes:
+        def row(flight: Any) -> list[int]:
+            return features.encode(flight.OPERA, flight.TIPOVUELO, flight.MES)
+
+        labels, probabilities = await predict_rows(request.flights, row, request.probabilities, span)
         return msgspec.json.encode(FlightPredictions(labels, probabilities))
 
-    def predict_rows(rows: list[list[int]], with_probabilities: bool, span: Span | None) -> tuple[list[int], Any]:
-        with telemetry.inference(span, model, len(rows)):
-            labels = model.predict(rows)
-            probabilities = [model.probability(row) for row in rows] if with_probabilities else msgspec.UNSET
+    async def predict_rows(
+        items: list[Any], to_row: Callable[[Any], list[int]], with_probabilities: bool, span: Span | None
+    ) -> tuple[list[int], Any]:
+        """Labels (and probabilities) of every item, SLICE_ROWS at a time (see `_slices`)."""
+        labels: list[int] = []
+        probabilities: list[float] = []
+        flights = 0
+        with telemetry.inference(span, model, len(items)):
+            async for part in _slices(items):
+                rows = list(map(to_row, part))
+                labels += model.predict(rows)
+                if with_probabilities:
+                    probabilities += map(model.probability, rows)
+                flights += sum(map(features.is_flight, rows))
         for label in (0, 1):
             telemetry.predicted(label, labels.count(label))
-        return labels, probabilities
+        telemetry.inputs(flights, len(labels) - flights)
+        return labels, probabilities if with_probabilities else msgspec.UNSET
 
     accepted: dict[str, list[str | int]] = {
         AIRLINE: list(features.airlines),
@@ -105,15 +121,26 @@ def prediction_routes(loaded: LoadedModel, telemetry: Telemetry, max_batch_rows:
     }
     return [
         PredictionRoute("/api", msgspec.json.Decoder(PredictRequest), single),
-        PredictionRoute("/api/batch", msgspec.json.Decoder(batch_request_type(max_batch_rows)), batch),
+        PredictionRoute("/api/batch", msgspec.json.Decoder(batch_request_type(max_batch_rows)), batch, True),
         PredictionRoute(
-            "/predict", msgspec.json.Decoder(flights_request_type(features, max_batch_rows)), by_name, 400, accepted
+            "/predict",
+            msgspec.json.Decoder(flights_request_type(features, max_batch_rows)),
+            by_name,
+            True,
+            400,
+            accepted,
         ),
     ]
 
 
 class PredictionApp:
-    """The ASGI app uvicorn serves: prediction routes answered here, every other request by `framework`."""
+    """The ASGI app uvicorn serves: prediction routes answered here, every other request by `framework`.
+
+    At most `max_concurrent` prediction requests are handled at once (more get 503 with
+    Retry-After). Multi-row predictions take turns (`batch_turns`) and yield the event loop between
+    slices of rows, so that a flood of large batches holds it for one slice at a time, never for
+    several whole batches in a row while single rows wait (docs/reliability.md).
+    """
 
     def __init__(
         self,
@@ -121,27 +148,34 @@ class PredictionApp:
         framework: ASGIApp,
         telemetry: Telemetry,
         authorizer: "Authorizer | None",
-        max_body_bytes: int,
+        settings: Settings,
     ) -> None:
         self.routes = {route.path: route for route in routes}
         self.framework = framework
         self.telemetry = telemetry
         self.authorizer = authorizer
-        self.max_body_bytes = max_body_bytes
+        self.max_body_bytes = settings.max_body_bytes
+        self.max_concurrent = settings.max_concurrent_requests
+        self.batch_turns = asyncio.Semaphore(settings.max_concurrent_batches)
+        self.in_flight = 0
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         route = self.routes.get(scope["path"]) if scope["type"] == ScopeType.HTTP else None
         if route is None or scope["type"] != ScopeType.HTTP:
+            if scope["type"] == ScopeType.HTTP and scope["method"] == "HEAD" and scope["path"] in PROBES:
+                scope = {**scope, "method": "GET"}  # uvicorn still sees HEAD in its own scope and sends no body
             await self.framework(scope, receive, send)
             return
         start = perf_counter()
         status = 500  # what is recorded if answering raises
         headers = dict(scope["headers"])
+        self.in_flight += 1
         try:
             with self.telemetry.server_span(headers, scope, route.path) as span:
                 status = await self._answer(route, scope, headers, receive, send, span)
                 self.telemetry.answered(span, status)
         finally:
+            self.in_flight -= 1
             self.telemetry.observe(scope["method"], route.path, status, perf_counter() - start)
 
     async def _answer(
@@ -156,10 +190,14 @@ class PredictionApp:
         try:
             if scope["method"] != "POST":
                 raise method_not_allowed(scope["method"], "POST")
+            if self.in_flight > self.max_concurrent:
+                raise overloaded()
             if self.authorizer is not None and (denial := await self.authorizer.check(headers)) is not None:
                 self.telemetry.rejected(denial.status)
                 raise denial
-            payload = route.predict(route.decode(await self._body(headers, receive)), span)
+            body = await self._body(headers, receive)
+            async with self.batch_turns if route.many_rows else NO_TURN:
+                payload = await route.predict(route.decode(body), span)
         except ApiError as error:
             await respond(send, error.status, error.encode(), error.headers)
             return error.status
@@ -172,6 +210,7 @@ class PredictionApp:
             raise ApiError(415, "unsupported_media_type", "send the body as Content-Type: application/json")
         declared = headers.get(b"content-length", b"")
         if declared.isdigit() and int(declared) > self.max_body_bytes:
+            await _discard(receive)
             raise too_large(self.max_body_bytes)
         body = b""
         more = True
@@ -182,10 +221,35 @@ class PredictionApp:
             body += message["body"]
             more = message.get("more_body", False)
             if len(body) > self.max_body_bytes:
+                if more:
+                    await _discard(receive)
                 raise too_large(self.max_body_bytes)
         if not body:
             raise ApiError(400, "empty_body", "the request body is empty; send a JSON object")
         return body
+
+
+def _same_row(row: list[int]) -> list[int]:
+    return row
+
+
+async def _slices(items: list[Any]) -> AsyncIterator[list[Any]]:
+    """`items` SLICE_ROWS at a time, with a turn of the event loop before each slice: whatever is
+    ready (single rows) is answered between two slices of a large batch instead of after it."""
+    for start in range(0, len(items), SLICE_ROWS):
+        await asyncio.sleep(0)
+        yield items[start : start + SLICE_ROWS]
+
+
+async def _discard(receive: Receive) -> None:
+    """Read and drop the rest of an oversized body, up to DISCARD_BYTES: closing a connection with
+    unread data makes the kernel send a reset, and the client would never see the 413."""
+    dropped = 0
+    while dropped <= DISCARD_BYTES:
+        message = await receive()
+        if message["type"] != "http.request" or not message.get("more_body", False):
+            return
+        dropped += len(message["body"])
 
 
 async def respond(send: Send, status: int, body: bytes, extra_headers: list[tuple[bytes, bytes]] | None = None) -> None:

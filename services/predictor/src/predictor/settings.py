@@ -7,10 +7,13 @@ ways). A bad value stops start-up with one line naming the variable and the prob
 import os
 from collections.abc import Mapping
 from typing import Annotated
+from urllib.parse import urlsplit
 
 import msgspec
 
 Port = Annotated[int, msgspec.Meta(ge=1, le=65535)]
+GOOGLE_ISSUERS = ("https://accounts.google.com", "accounts.google.com")  # both appear in Google ID tokens
+LOOPBACK = ("127.0.0.1", "localhost", "::1")
 
 
 class SettingsError(ValueError):
@@ -35,7 +38,22 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
     max_batch_rows: Annotated[int, msgspec.Meta(ge=1, le=10_000)] = 1000
     """MAX_BATCH_ROWS: most rows one POST /api/batch may carry."""
     graceful_shutdown_seconds: Annotated[int, msgspec.Meta(ge=0, le=60)] = 8
-    """GRACEFUL_SHUTDOWN_SECONDS: how long in-flight requests may finish after SIGTERM (Cloud Run kills at 10)."""
+    """GRACEFUL_SHUTDOWN_SECONDS: how long in-flight requests may finish after the listening socket closes."""
+    drain_delay_seconds: Annotated[float, msgspec.Meta(ge=0, le=60)] = 0.0
+    """DRAIN_DELAY_SECONDS: after SIGTERM, readiness is 503 but requests are answered this long before the
+    listening socket closes (time for a load balancer that reads readiness to stop sending)."""
+    max_header_bytes: Annotated[int, msgspec.Meta(ge=1024, le=1024 * 1024)] = 16 * 1024
+    """MAX_HEADER_BYTES: a request line and headers larger than this get 431."""
+    header_timeout_seconds: Annotated[float, msgspec.Meta(gt=0, le=300)] = 10.0
+    """HEADER_TIMEOUT_SECONDS: a request's line and headers must arrive within this (slowloris), else 408."""
+    body_timeout_seconds: Annotated[float, msgspec.Meta(gt=0, le=300)] = 30.0
+    """BODY_TIMEOUT_SECONDS: a request's body must arrive within this after its headers, else the connection closes."""
+    idle_timeout_seconds: Annotated[int, msgspec.Meta(ge=1, le=600)] = 5
+    """IDLE_TIMEOUT_SECONDS: a connection that sends nothing (new or between requests) is closed after this."""
+    max_concurrent_requests: Annotated[int, msgspec.Meta(ge=1, le=100_000)] = 100
+    """MAX_CONCURRENT_REQUESTS: prediction requests one worker handles at once; more get 503 with Retry-After."""
+    max_concurrent_batches: Annotated[int, msgspec.Meta(ge=1, le=1000)] = 1
+    """MAX_CONCURRENT_BATCHES: multi-row predictions one worker computes at once; others wait their turn."""
     google_cloud_project: str | None = None
     """GOOGLE_CLOUD_PROJECT: makes log lines carry Cloud Logging's full trace resource name."""
     otel_sdk_disabled: bool = False
@@ -62,6 +80,10 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
     """AUTH_JWKS_REFRESH_SECONDS: how often keys are refreshed in the background."""
     auth_token_cache_size: Annotated[int, msgspec.Meta(ge=0, le=1_000_000)] = 1024
     """AUTH_TOKEN_CACHE_SIZE: verified tokens remembered until they expire (0 verifies every request)."""
+    metrics_cache_seconds: Annotated[float, msgspec.Meta(ge=0, le=60)] = 1.0
+    """METRICS_CACHE_SECONDS: a rendered /metrics is reused this long by every worker (0: render every scrape)."""
+    metrics_token_sha256: str | None = None
+    """METRICS_TOKEN_SHA256: comma-separated SHA-256 hashes of bearer tokens that may read /metrics (unset: open)."""
     predictor_metrics_dir: str | None = None
     """PREDICTOR_METRICS_DIR: where workers share metric snapshots; `predictor serve` sets it."""
 
@@ -89,15 +111,29 @@ def split(value: str | None) -> list[str]:
 
 
 def _check_auth(settings: Settings) -> None:
-    if settings.auth_jwks_url and not (settings.auth_jwt_issuer and settings.auth_jwt_audience):
-        raise SettingsError("AUTH_JWKS_URL needs AUTH_JWT_ISSUER and AUTH_JWT_AUDIENCE: tokens are checked for both")
-    for digest in split(settings.auth_api_key_sha256):
-        if len(digest) != 64 or any(c not in "0123456789abcdefABCDEF" for c in digest):
-            raise SettingsError(f"AUTH_API_KEY_SHA256: {digest[:8]}... is not a SHA-256 hex digest")
+    if settings.auth_jwks_url:
+        _check_jwt(settings.auth_jwks_url, settings)
+    for name in ("auth_api_key_sha256", "metrics_token_sha256"):
+        for digest in split(getattr(settings, name)):
+            if len(digest) != 64 or any(c not in "0123456789abcdefABCDEF" for c in digest):
+                raise SettingsError(f"{ENV_NAMES[name]}: {digest[:8]}... is not a SHA-256 hex digest")
     unsafe = {a for a in split(settings.auth_jwt_algorithms) if a == "none" or a.startswith("HS")}
     if unsafe or not split(settings.auth_jwt_algorithms):
         raise SettingsError(
             f"AUTH_JWT_ALGORITHMS: use asymmetric algorithms such as RS256 or ES256, not {unsafe or 'nothing'}"
+        )
+
+
+def _check_jwt(jwks_url: str, settings: Settings) -> None:
+    if not (settings.auth_jwt_issuer and settings.auth_jwt_audience):
+        raise SettingsError("AUTH_JWKS_URL needs AUTH_JWT_ISSUER and AUTH_JWT_AUDIENCE: tokens are checked for both")
+    url = urlsplit(jwks_url)
+    if url.scheme != "https" and not (url.scheme == "http" and url.hostname in LOOPBACK):
+        raise SettingsError("AUTH_JWKS_URL: keys are fetched over https only (plain http on loopback, for tests)")
+    if settings.auth_jwt_issuer in GOOGLE_ISSUERS and not split(settings.auth_allowed_principals):
+        raise SettingsError(
+            "AUTH_ALLOWED_PRINCIPALS is required with Google as AUTH_JWT_ISSUER: Google signs tokens for any "
+            "service account that asks, so the audience alone lets anyone with a Google identity in"
         )
 
 

@@ -56,8 +56,7 @@ def test_sigterm_lets_the_in_flight_request_finish(predictor_factory):
     assert answer.endswith('{"predicciones":[0]}') or answer.endswith('{"predicciones":[1]}')
     running.process.wait(timeout=15)
     assert "Application shutdown complete" in running.output()
-    # uvicorn re-raises the SIGTERM it caught once it has drained, so the exit status says SIGTERM
-    assert running.process.returncode in (0, -signal.SIGTERM)
+    assert running.process.returncode == 0  # a drain that went as planned
 
 
 def test_two_workers_serve(predictor_factory):

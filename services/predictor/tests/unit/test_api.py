@@ -134,6 +134,13 @@ def test_health_endpoints(client):
     assert ready.json()["status"] == "ready"
 
 
+@pytest.mark.parametrize("path", ["/health", "/health/live", "/health/ready"])
+def test_probes_answer_head(client, path):
+    response = client.head(path)
+    assert response.status_code == 200
+    assert response.content == b""
+
+
 def test_model_metadata_shows_the_challenge_pickle_and_its_proof(client):
     metadata = client.get("/model").json()
     assert metadata["source"]["sha256"].startswith("b7d53794")

@@ -37,12 +37,15 @@ def jwk(private_key, kid: str, alg: str) -> dict:
 
 
 class Issuer:
-    """A JWKS endpoint on 127.0.0.1 whose key set the tests can change or take down."""
+    """A JWKS endpoint on 127.0.0.1 whose key set the tests can change, take down, slow to a trickle
+    (one byte every `trickle` seconds) or pad to any size."""
 
     def __init__(self) -> None:
         self.keys = [jwk(RSA_KEY, "rsa-1", "RS256"), jwk(EC_KEY, "ec-1", "ES256")]
         self.up = True
         self.fetches = 0
+        self.trickle = 0.0
+        self.padding = 0
         issuer = self
 
         class Handler(BaseHTTPRequestHandler):
@@ -51,12 +54,18 @@ class Issuer:
                 if not issuer.up:
                     self.send_error(503)
                     return
-                body = json.dumps({"keys": issuer.keys}).encode()
+                body = json.dumps({"keys": issuer.keys, "padding": "x" * issuer.padding}).encode()
                 self.send_response(200)
                 self.send_header("content-type", "application/json")
                 self.send_header("content-length", str(len(body)))
                 self.end_headers()
-                self.wfile.write(body)
+                if not issuer.trickle:
+                    self.wfile.write(body)
+                    return
+                for byte in body:
+                    self.wfile.write(bytes([byte]))
+                    self.wfile.flush()
+                    time.sleep(issuer.trickle)
 
             def log_message(self, *args):
                 pass
@@ -192,12 +201,13 @@ def test_key_rotation_is_picked_up_through_an_unknown_kid(issuer, jwt_client, mo
 
 def test_issuer_down_keeps_verifying_with_cached_keys(issuer):
     async def scenario():
-        keys = JwksCache(issuer.url, refresh_seconds=300)
+        outcomes: list[bool] = []
+        keys = JwksCache(issuer.url, 300, outcomes.append)
         assert await keys.refresh()
         verifier = JwtVerifier(keys, ISSUER, AUDIENCE, ["RS256", "ES256"], set(), cache_size=0)
         issuer.up = False
         assert not await keys.refresh()
-        assert keys.failures == 1
+        assert outcomes == [True, False]
         await verifier.check(token().encode())  # a fresh token, verified with the cached key: no exception
         with pytest.raises(Rejected):
             await verifier.check(token(OTHER_RSA_KEY).encode())
@@ -205,17 +215,92 @@ def test_issuer_down_keeps_verifying_with_cached_keys(issuer):
     asyncio.run(scenario())
 
 
+def test_a_trickling_issuer_cannot_stall_verification(issuer, monkeypatch):
+    monkeypatch.setattr(jwks, "FETCH_SECONDS", 1.0)
+
+    async def scenario():
+        keys = JwksCache(issuer.url, 300, lambda ok: None)
+        assert await keys.refresh()
+        verifier = JwtVerifier(keys, ISSUER, AUDIENCE, ["RS256"], set(), cache_size=0)
+        issuer.trickle = 0.2  # a whole key set would take minutes
+        fetch = asyncio.create_task(keys.refresh())
+        await asyncio.sleep(0.1)
+        await verifier.check(token().encode())  # a known kid: no waiting for the fetch under way
+        assert not fetch.done()
+        assert await fetch is False  # given up after FETCH_SECONDS in total
+        assert keys.key("rsa-1") is not None  # the keys it had are kept
+
+    asyncio.run(scenario())
+
+
+def test_an_oversized_key_set_is_refused(issuer):
+    async def scenario():
+        keys = JwksCache(issuer.url, 300, lambda ok: None)
+        issuer.padding = jwks.MAX_JWKS_BYTES
+        assert not await keys.refresh()
+        assert keys.keys == {}
+
+    asyncio.run(scenario())
+
+
+def test_keys_are_parsed_off_the_event_loop(issuer, monkeypatch):
+    threads = []
+    parse = jwks.parse_keys
+    monkeypatch.setattr(jwks, "parse_keys", lambda body: threads.append(threading.current_thread()) or parse(body))
+
+    async def scenario():
+        assert await JwksCache(issuer.url, 300, lambda ok: None).refresh()
+
+    asyncio.run(scenario())
+    assert threads and threads[0] is not threading.main_thread()
+
+
+def test_a_remembered_token_is_refused_once_its_key_leaves_the_key_set(issuer, monkeypatch):
+    monkeypatch.setattr(jwks, "MIN_REFETCH_SECONDS", 0.0)
+
+    async def scenario():
+        keys = JwksCache(issuer.url, 300, lambda ok: None)
+        await keys.refresh()
+        verifier = JwtVerifier(keys, ISSUER, AUDIENCE, ["RS256"], set(), cache_size=10)
+        remembered = token().encode()
+        await verifier.check(remembered)
+        issuer.keys = [jwk(OTHER_RSA_KEY, "rsa-2", "RS256")]  # the issuer revoked rsa-1
+        await keys.refresh()
+        with pytest.raises(Rejected):
+            await verifier.check(remembered)
+
+    asyncio.run(scenario())
+
+
+def test_readiness_is_503_while_no_signing_key_is_loaded(issuer, monkeypatch):
+    monkeypatch.setattr(jwks, "MIN_REFETCH_SECONDS", 0.0)
+    issuer.up = False
+    environ = {"AUTH_JWKS_URL": issuer.url, "AUTH_JWT_ISSUER": ISSUER, "AUTH_JWT_AUDIENCE": AUDIENCE}
+    with client_for(environ) as client:
+        assert client.get("/health/ready").status_code == 503
+        issuer.up = True
+        assert call(client, token()).status_code == 200  # the unknown kid fetched the keys
+        assert client.get("/health/ready").status_code == 200
+        text = client.get("/metrics").text
+    counts = {
+        line.split()[0]: float(line.split()[1]) for line in text.splitlines() if line.startswith("predictor_auth_jwks")
+    }
+    # the retry loop runs as often as it may (MIN_REFETCH_SECONDS is 0 here) while the issuer is down
+    assert counts["predictor_auth_jwks_refresh_failures_total"] >= 1
+    assert counts["predictor_auth_jwks_refreshes_total"] == 1
+
+
 def test_reused_token_is_not_verified_twice(issuer):
     async def scenario():
-        keys = JwksCache(issuer.url, refresh_seconds=300)
+        keys = JwksCache(issuer.url, 300, lambda ok: None)
         await keys.refresh()
         verifier = JwtVerifier(keys, ISSUER, AUDIENCE, ["RS256"], set(), cache_size=2)
         first, second, third = (token(jti=str(i)).encode() for i in range(3))
         await verifier.check(first)
         assert first in verifier.verified
-        cached_keys, keys.keys = keys.keys, {}
-        await verifier.check(first)  # no keys at all: only the verified-token cache can accept it
-        keys.keys = cached_keys
+        verify, verifier._decode = verifier._decode, None  # a signature check now would raise TypeError
+        await verifier.check(first)  # so this one came from the verified-token cache
+        verifier._decode = verify
         await verifier.check(second)
         await verifier.check(third)
         assert list(verifier.verified) == [second, third]  # bounded: the oldest entry left
@@ -257,8 +342,32 @@ def test_wrong_or_missing_api_key_gets_401(api_key_client):
         ({"AUTH_API_KEY_SHA256": "plaintext-key"}, "is not a SHA-256 hex digest"),
         ({"AUTH_JWT_ALGORITHMS": "RS256,HS256"}, "asymmetric algorithms"),
         ({"AUTH_JWT_ALGORITHMS": "none"}, "asymmetric algorithms"),
+        (
+            {"AUTH_JWKS_URL": "http://issuer.example.test/certs", "AUTH_JWT_ISSUER": ISSUER, "AUTH_JWT_AUDIENCE": "a"},
+            "https only",
+        ),
+        (
+            {
+                "AUTH_JWKS_URL": "https://www.googleapis.com/oauth2/v3/certs",
+                "AUTH_JWT_ISSUER": "https://accounts.google.com",
+                "AUTH_JWT_AUDIENCE": AUDIENCE,
+            },
+            "AUTH_ALLOWED_PRINCIPALS is required",
+        ),
     ],
 )
 def test_unsafe_auth_settings_are_refused(environ, message):
     with pytest.raises(SettingsError, match=message):
         load_settings(environ)
+
+
+def test_plain_http_keys_are_accepted_on_loopback_only_and_google_with_an_allowlist():
+    loopback = {"AUTH_JWKS_URL": "http://127.0.0.1:1/certs", "AUTH_JWT_ISSUER": ISSUER, "AUTH_JWT_AUDIENCE": "a"}
+    assert load_settings(loopback).auth_jwks_url == loopback["AUTH_JWKS_URL"]
+    google = {
+        "AUTH_JWKS_URL": "https://www.googleapis.com/oauth2/v3/certs",
+        "AUTH_JWT_ISSUER": "https://accounts.google.com",
+        "AUTH_JWT_AUDIENCE": AUDIENCE,
+        "AUTH_ALLOWED_PRINCIPALS": CALLER,
+    }
+    assert load_settings(google).auth_allowed_principals == CALLER

@@ -28,6 +28,8 @@ def test_values_come_from_upper_case_variables():
         ({"LOG_LEVEL": "loud"}, "LOG_LEVEL='loud'"),
         ({"MODEL_SHA256": "zz", "MODEL_PATH": "/m.pkl"}, "MODEL_SHA256='zz'"),
         ({"MODEL_PATH": "/m.pkl"}, "MODEL_PATH and MODEL_SHA256 go together"),
+        ({"METRICS_TOKEN_SHA256": "plaintext-token"}, "METRICS_TOKEN_SHA256: plaintex... is not a SHA-256"),
+        ({"MAX_HEADER_BYTES": "100"}, "MAX_HEADER_BYTES='100': expected `int` >= 1024"),
     ],
 )
 def test_bad_values_name_the_variable(environ, message):

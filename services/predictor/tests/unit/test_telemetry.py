@@ -1,5 +1,7 @@
 """Telemetry in-process: metric names, units and labels; spans and their attributes."""
 
+import hashlib
+
 import pytest
 from litestar.testing import TestClient
 from opentelemetry.sdk.trace.export.in_memory_span_exporter import InMemorySpanExporter
@@ -10,6 +12,7 @@ from predictor.app import create_app
 from predictor.features import CHALLENGE_EXAMPLE, TEAM
 from predictor.settings import load_settings
 from predictor.telemetry import Telemetry
+from predictor.telemetry.exposition import SharedRender
 from predictor.telemetry.metrics import BOUNDS, Histogram, MetricsStore, counter_key
 
 EXAMPLE = {"array": list(CHALLENGE_EXAMPLE)}
@@ -167,3 +170,43 @@ def test_scrapes_never_go_backwards_whichever_worker_answers(tmp_path):
     assert totals == sorted(totals)
     second.publish()  # settled: every worker has written its latest values
     assert sum(first.merged().durations["POST|/api|200"][:-1]) == 40
+
+
+def test_counts_past_a_million_read_back_exactly(tmp_path):
+    """prometheus_client writes 1010349 as 1.010349e+06 (Go's float notation): Prometheus parses
+    it back to the same integer, unlike the rounded 1.01041e+06 of a %g format."""
+    settings = load_settings({"PREDICTOR_METRICS_DIR": str(tmp_path)})
+    telemetry = Telemetry(settings)
+    delayed = counter_key("predictor_predictions", "1", "v")
+    telemetry.store.count(delayed, 1_010_349)
+    histogram = telemetry.store.duration("POST", "/api", 200)
+    histogram.counts[0] = 123_456_789
+    samples = {
+        sample.name: sample.value
+        for family in text_string_to_metric_families(telemetry.exposition().decode())
+        for sample in family.samples
+    }
+    assert samples["predictor_predictions_total"] == 1_010_349
+    assert samples["http_server_request_duration_seconds_count"] == 123_456_789
+
+
+def test_one_render_serves_every_worker_until_it_is_stale(tmp_path):
+    renders = []
+
+    def render() -> bytes:
+        renders.append(1)
+        return str(len(renders)).encode()
+
+    first, second = SharedRender(tmp_path, 60, render), SharedRender(tmp_path, 60, render)
+    assert [first(), second(), first()] == [b"1", b"1", b"1"]
+    assert SharedRender(tmp_path, 0, render)() == b"2"  # 0 seconds: every scrape renders
+
+
+def test_metrics_can_require_a_token():
+    digest = hashlib.sha256(b"scraper-secret").hexdigest()
+    with TestClient(create_app(load_settings({"METRICS_TOKEN_SHA256": digest}))) as client:
+        assert client.get("/metrics").status_code == 401
+        assert client.get("/metrics", headers={"authorization": "Bearer wrong"}).status_code == 401
+        allowed = client.get("/metrics", headers={"authorization": "Bearer scraper-secret"})
+        assert allowed.status_code == 200
+        assert "http_server_request_duration_seconds" in allowed.text

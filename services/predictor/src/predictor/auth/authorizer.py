@@ -16,11 +16,14 @@ BEARER = b"bearer "
 
 
 class Authorizer:
-    def __init__(self, settings: Settings) -> None:
+    def __init__(self, settings: Settings, jwks_refreshed: Callable[[bool], None]) -> None:
+        """`jwks_refreshed(ok)` is told the outcome of every key-set fetch."""
         hashes = split(settings.auth_api_key_sha256)
         self.api_keys = ApiKeys(hashes) if hashes else None
         self.jwks = (
-            JwksCache(settings.auth_jwks_url, settings.auth_jwks_refresh_seconds) if settings.auth_jwks_url else None
+            JwksCache(settings.auth_jwks_url, settings.auth_jwks_refresh_seconds, jwks_refreshed)
+            if settings.auth_jwks_url
+            else None
         )
         self.jwt = (
             JwtVerifier(
@@ -52,21 +55,19 @@ class Authorizer:
             return _denial(401, "invalid_credentials", self.challenge + b', error="invalid_token"')
         return None
 
+    def ready(self) -> bool:
+        """False while bearer tokens are checked and no signing key is loaded: every token would get 401."""
+        return self.jwks is None or bool(self.jwks.keys)
+
     async def load_keys(self) -> None:
         """First fetch, at start-up, so that serving never waits for keys in the steady state."""
         if self.jwks is not None:
             await self.jwks.refresh()
 
-    async def keep_keys_fresh(self, count_failures: Callable[[int], None]) -> None:
+    async def keep_keys_fresh(self) -> None:
         """Background refresh of the JWKS for as long as the app runs (nothing to do without JWT)."""
-        if self.jwks is None:
-            return
-        counted = 0
-        while True:
-            if self.jwks.failures > counted:
-                count_failures(self.jwks.failures - counted)
-                counted = self.jwks.failures
-            await asyncio.sleep(self.jwks.refresh_seconds)
+        while self.jwks is not None:
+            await asyncio.sleep(self.jwks.next_refresh_in())
             await self.jwks.refresh()
 
 

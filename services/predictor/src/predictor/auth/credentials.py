@@ -39,13 +39,14 @@ class JwtVerifier:
         self.algorithms = algorithms
         self.allowed = allowed_principals
         self.cache_size = cache_size
-        self.verified: OrderedDict[bytes, float] = OrderedDict()  # token -> expiry (epoch seconds)
+        self.verified: OrderedDict[bytes, tuple[float, str]] = OrderedDict()  # token -> (expiry, kid)
 
     async def check(self, token: bytes) -> None:
-        expires = self.verified.get(token)
-        if expires is not None:
-            if time.time() < expires + LEEWAY_SECONDS:
-                return
+        remembered = self.verified.get(token)
+        if remembered is not None:
+            expires, kid = remembered
+            if time.time() < expires + LEEWAY_SECONDS and self.keys.key(kid) is not None:
+                return  # still valid, and its key is still in the issuer's key set
             del self.verified[token]
         if len(token) > MAX_TOKEN_BYTES:
             raise Rejected()
@@ -55,17 +56,18 @@ class JwtVerifier:
             raise Rejected() from None
         if header.get("alg") not in self.algorithms:
             raise Rejected()  # "none", HS256 with a public key as secret, anything unexpected
-        key = self.keys.key(header.get("kid"))
+        kid = str(header.get("kid") or "")
+        key = self.keys.key(kid)
         if key is None:
             await self.keys.refresh_for_unknown_kid()
-            key = self.keys.key(header.get("kid"))
+            key = self.keys.key(kid)
             if key is None:
                 raise Rejected()
         claims = self._decode(token, key)
         principal = claims.get("email") or claims.get("sub")
         if self.allowed and principal not in self.allowed:
             raise Rejected(forbidden=True)
-        self._remember(token, float(claims["exp"]))
+        self._remember(token, float(claims["exp"]), kid)
 
     def _decode(self, token: bytes, key: jwt.PyJWK) -> dict[str, Any]:
         if key.algorithm_name not in self.algorithms:
@@ -83,10 +85,10 @@ class JwtVerifier:
         except jwt.PyJWTError:
             raise Rejected() from None
 
-    def _remember(self, token: bytes, expires: float) -> None:
+    def _remember(self, token: bytes, expires: float, kid: str) -> None:
         if self.cache_size <= 0:
             return
-        self.verified[token] = expires
+        self.verified[token] = (expires, kid)
         if len(self.verified) > self.cache_size:
             self.verified.popitem(last=False)  # the oldest entry goes first: bounded memory
 
@@ -98,7 +100,9 @@ class ApiKeys:
         self.hashes = [bytes.fromhex(h) for h in sha256_hashes]
 
     def check(self, key: bytes) -> None:
-        presented = hashlib.sha256(key).digest()
-        matches = [hmac.compare_digest(presented, known) for known in self.hashes]  # no early exit
-        if not any(matches):
+        if not self.accepts(key):
             raise Rejected()
+
+    def accepts(self, key: bytes) -> bool:
+        presented = hashlib.sha256(key).digest()
+        return any([hmac.compare_digest(presented, known) for known in self.hashes])  # a list: no early exit

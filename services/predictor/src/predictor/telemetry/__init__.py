@@ -21,7 +21,7 @@ from prometheus_client.metrics_core import Metric
 from predictor import __version__
 from predictor.loading import LoadedModel
 from predictor.settings import Settings
-from predictor.telemetry.exposition import gauge, registry
+from predictor.telemetry.exposition import SharedRender, gauge, registry
 from predictor.telemetry.metrics import MetricsStore, counter_key
 from predictor.telemetry.middleware import RequestMetrics
 from predictor.telemetry.tracing import TRACEPARENT, Sampler, caller_context, tracer_provider
@@ -32,6 +32,8 @@ if TYPE_CHECKING:
 PUBLISH_SECONDS = 1.0
 NO_SPAN: AbstractContextManager[None] = contextlib.nullcontext()
 ONE_HOT, OFF_DOMAIN = counter_key("predictor_inputs", "one_hot"), counter_key("predictor_inputs", "off_domain")
+JWKS_REFRESHES = counter_key("predictor_auth_jwks_refreshes")
+JWKS_REFRESH_FAILURES = counter_key("predictor_auth_jwks_refresh_failures")
 
 
 class Telemetry:
@@ -42,6 +44,7 @@ class Telemetry:
         share_dir = Path(settings.predictor_metrics_dir) if settings.predictor_metrics_dir else None
         self.store = MetricsStore(share_dir)
         self.registry = registry(self.store, self._model_gauges)
+        self.render = SharedRender(share_dir, settings.metrics_cache_seconds, lambda: generate_latest(self.registry))
         self.sampler = Sampler(settings.otel_traces_sampler_arg)
         if span_exporter is None and settings.otel_exporter_otlp_endpoint and self.enabled:
             from opentelemetry.exporter.otlp.proto.http.trace_exporter import OTLPSpanExporter
@@ -137,9 +140,9 @@ class Telemetry:
         if self.enabled:
             self.store.count(counter_key("predictor_auth_rejections", str(status)))
 
-    def jwks_refresh_failed(self, failures: int) -> None:
+    def jwks_refreshed(self, ok: bool) -> None:
         if self.enabled:
-            self.store.count(counter_key("predictor_auth_jwks_refresh_failures"), failures)
+            self.store.count(JWKS_REFRESHES if ok else JWKS_REFRESH_FAILURES)
 
     # --- everything else ---------------------------------------------------------------------
 
@@ -150,7 +153,7 @@ class Telemetry:
     def exposition(self) -> bytes:
         if not self.enabled:
             return b"# telemetry is off (OTEL_SDK_DISABLED=true)\n"
-        return generate_latest(self.registry)
+        return self.render()
 
     async def publish_forever(self) -> None:
         """Share this worker's counts with the others, once a second, until cancelled."""

@@ -1,8 +1,11 @@
 """/metrics through prometheus_client: our merged store as a custom Collector, plus each worker's
 process metrics from prometheus_client's own ProcessCollector, labelled by pid."""
 
+import fcntl
+import time
 from collections.abc import Callable, Iterable, Sequence
 from itertools import accumulate
+from pathlib import Path
 
 from prometheus_client import CollectorRegistry
 from prometheus_client.exposition import CONTENT_TYPE_PLAIN_0_0_4
@@ -66,6 +69,35 @@ class WorkerProcesses(Collector):
 
 def _process_collector(pid: int) -> ProcessCollector:
     return ProcessCollector(pid=lambda: pid, registry=None)
+
+
+class SharedRender:
+    """The last exposition, reused for `seconds` by every worker, so that a flood of scrapes costs
+    one render per interval. Renders happen under a file lock in the workers' share folder, so the
+    cached file always holds the newest merge and scrapes never go backwards, whichever worker
+    answers. Without a share folder (in-process tests) or with 0 seconds, every scrape renders."""
+
+    def __init__(self, folder: Path | None, seconds: float, render: Callable[[], bytes]) -> None:
+        self.folder = folder if seconds > 0 else None
+        self.seconds = seconds
+        self.render = render
+
+    def __call__(self) -> bytes:
+        if self.folder is None:
+            return self.render()
+        cached = self.folder / "metrics.txt"
+        with (self.folder / "metrics.lock").open("wb") as lock:
+            fcntl.flock(lock, fcntl.LOCK_EX)
+            try:
+                if time.time() - cached.stat().st_mtime < self.seconds:
+                    return cached.read_bytes()
+            except FileNotFoundError:
+                pass
+            text = self.render()
+            partial = cached.with_suffix(".tmp")
+            partial.write_bytes(text)
+            partial.replace(cached)
+            return text
 
 
 def registry(store: MetricsStore, gauges: Callable[[], Iterable[Metric]]) -> CollectorRegistry:

@@ -30,6 +30,7 @@ COUNTERS = {
         "Requests refused by in-app authorization, by status.",
         ("http_response_status_code",),
     ),
+    "predictor_auth_jwks_refreshes": ("Successful JWKS fetches.", ()),
     "predictor_auth_jwks_refresh_failures": ("Failed JWKS fetches (verification went on with cached keys).", ()),
 }
 SEPARATOR = "\x1f"  # between a counter's name and its label values in a snapshot key
