@@ -4,8 +4,6 @@ Limits are loosened (LOADTEST_MIN_REQUESTS, LOADTEST_P99_MS) so a busy machine c
 tests: they check behaviour (requests counted, files written, servers stopped), not speed.
 """
 
-import dataclasses
-import functools
 import json
 import os
 import re
@@ -13,17 +11,13 @@ import signal
 import socket
 import subprocess
 import sys
-import threading
-import time
 import urllib.error
 import urllib.request
-from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
-import jwt
 import pytest
-from cryptography.hazmat.primitives.asymmetric import rsa
 from harness import server
+from harness.jwks import Issuer
 from harness.payloads import malformed_requests, single_body, valid_vectors
 
 pytestmark = pytest.mark.integration
@@ -182,24 +176,15 @@ SHORT_OPEN = ("--user-rps", "5", "--step-duration", "1", "--paced-connections", 
 def private_predictor(tmp_path_factory):
     """The predictor with in-app JWT checks, as a private Cloud Run service: (URL, valid token)."""
     folder = tmp_path_factory.mktemp("private")
-    key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
-    public = json.loads(jwt.algorithms.RSAAlgorithm.to_jwk(key.public_key()))
-    (folder / "certs.json").write_text(json.dumps({"keys": [public | {"kid": "k1", "alg": "RS256"}]}))
-    now = int(time.time())
-    claims = {"iss": ISSUER, "aud": AUDIENCE, "iat": now, "exp": now + 3600, "sub": "loadtest"}
-    token = jwt.encode(claims, key, algorithm="RS256", headers={"kid": "k1"})
-    issuer = ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(SimpleHTTPRequestHandler, directory=folder))
-    threading.Thread(target=issuer.serve_forever, daemon=True).start()  # keys over http: loopback only
+    issuer = Issuer(ISSUER, AUDIENCE)  # keys over http: the service allows it on loopback only
+    token = issuer.token(sub="loadtest")
     port = server.free_port()
-    spec = server.predictor(port, workers=1)
-    jwks_url = f"http://127.0.0.1:{issuer.server_port}/certs.json"
-    auth = {"AUTH_JWKS_URL": jwks_url, "AUTH_JWT_ISSUER": ISSUER, "AUTH_JWT_AUDIENCE": AUDIENCE}
+    auth = {"AUTH_JWKS_URL": issuer.url, "AUTH_JWT_ISSUER": ISSUER, "AUTH_JWT_AUDIENCE": AUDIENCE}
     try:
-        with server.running(dataclasses.replace(spec, env={**spec.env, **auth}), port, folder / "server.log") as url:
+        with server.running(server.predictor(port, 1, auth), port, folder / "server.log") as url:
             yield url, token
     finally:
-        issuer.shutdown()
-        issuer.server_close()
+        issuer.close()
 
 
 def test_a_remote_target_gets_the_bearer_token_from_every_tool(tmp_path, private_predictor, require_tool):

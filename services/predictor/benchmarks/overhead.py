@@ -5,77 +5,28 @@ OpenTelemetry instrumentation around our app, standard_otel.py), started once an
 pinned to core 0 (only the one under load uses it); wrk on core 1 sends the challenge body. Variants
 alternate in short runs, round by round, so that a noisy neighbour hurts them alike. Single runs
 on this shared VM vary by +-20%, so the table reports the median of many rounds, their range,
-and the ratio of the medians to the first variant. Sinks the service talks to (an OTLP
-collector, a JWKS issuer) are served by this process on 127.0.0.1.
+and the ratio of the medians to the first variant. What the service talks to (a JWKS issuer, an
+OTLP collector) is harness.jwks.Issuer, served by this process on 127.0.0.1.
 """
 
 import argparse
 import contextlib
 import hashlib
-import json
 import statistics
 import sys
 import tempfile
-import threading
 import time
 from collections.abc import Callable, Iterator
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
-import jwt
-from cryptography.hazmat.primitives.asymmetric import ec, rsa
 from harness import server, wrk
+from harness.jwks import Issuer
 from harness.payloads import CHALLENGE_VECTOR, single_body
 
 HERE = Path(__file__).parent
-ISSUER, AUDIENCE = "https://issuer.bench.test", "https://predictor.bench.test"
 PIN_SERVER, PIN_LOAD = ("taskset", "-c", "0"), ("taskset", "-c", "1")
 DRAIN_SECONDS = 1.0  # let the last server finish its backlog before the next variant's run starts
 Variant = tuple[Callable[[int], server.Server], str]  # the server on a port, the request header
-
-
-class Sink(BaseHTTPRequestHandler):
-    """Answers GET with the JWKS and swallows POSTs (OTLP exports) with 200."""
-
-    jwks = b'{"keys": []}'
-
-    def do_GET(self):
-        self._answer(self.jwks)
-
-    def do_POST(self):
-        self.rfile.read(int(self.headers.get("content-length", 0)))
-        self._answer(b"")
-
-    def _answer(self, body: bytes) -> None:
-        self.send_response(200)
-        self.send_header("content-length", str(len(body)))
-        self.end_headers()
-        self.wfile.write(body)
-
-    def log_message(self, *args):
-        pass
-
-
-def start_sink() -> str:
-    keys = {
-        "RS256": rsa.generate_private_key(public_exponent=65537, key_size=2048),
-        "ES256": ec.generate_private_key(ec.SECP256R1()),
-    }
-    jwks = [
-        json.loads(jwt.algorithms.get_default_algorithms()[a].to_jwk(k.public_key())) | {"kid": a, "alg": a}
-        for a, k in keys.items()
-    ]
-    Sink.jwks = json.dumps({"keys": jwks}).encode()
-    Sink.keys = keys
-    sink = ThreadingHTTPServer(("127.0.0.1", 0), Sink)
-    threading.Thread(target=sink.serve_forever, daemon=True).start()
-    return f"http://127.0.0.1:{sink.server_port}"
-
-
-def token(alg: str) -> str:
-    now = int(time.time())
-    claims = {"iss": ISSUER, "aud": AUDIENCE, "iat": now, "exp": now + 3600, "sub": "bench"}
-    return jwt.encode(claims, Sink.keys[alg], algorithm=alg, headers={"kid": alg})
 
 
 def ours(env: dict[str, str]) -> Callable[[int], server.Server]:
@@ -99,23 +50,30 @@ def standard_otel(env: dict[str, str]) -> Callable[[int], server.Server]:
     return on
 
 
-def variants(kind: str, sink: str) -> dict[str, Variant]:
-    """Name -> (server, request header) for each variant, the baseline first."""
+def variants(kind: str, issuer: Issuer) -> dict[str, Variant]:
+    """Name -> (server, request header) for each variant, the baseline first. The issuer serves the
+    keys and swallows the OTLP exports."""
     if kind == "telemetry":
-        export = {"OTEL_EXPORTER_OTLP_ENDPOINT": sink}
+        export = {"OTEL_EXPORTER_OTLP_ENDPOINT": issuer.base}
         return {
             "telemetry off (OTEL_SDK_DISABLED=true)": (ours({"OTEL_SDK_DISABLED": "true"}), ""),
             "ours: telemetry on, default sampling, OTLP export": (ours(export), ""),
             "OpenTelemetry ASGI instrumentation + SDK metrics, same sampling and export": (standard_otel(export), ""),
         }
-    jwt_env = {"AUTH_JWKS_URL": f"{sink}/certs", "AUTH_JWT_ISSUER": ISSUER, "AUTH_JWT_AUDIENCE": AUDIENCE}
+    jwt_env = {
+        "AUTH_JWKS_URL": issuer.url,  # http on loopback, which the service allows
+        "AUTH_JWT_ISSUER": issuer.issuer,
+        "AUTH_JWT_AUDIENCE": issuer.audience,
+        "AUTH_ALLOWED_PRINCIPALS": "bench",
+    }
     cold = jwt_env | {"AUTH_TOKEN_CACHE_SIZE": "0"}
+    rsa_token, ec_token = (issuer.token(kid, sub="bench") for kid in ("rsa-1", "ec-1"))
     return {
         "no auth": (ours({}), ""),
         "API key": (ours({"AUTH_API_KEY_SHA256": hashlib.sha256(b"bench-key").hexdigest()}), "X-API-Key: bench-key"),
-        "JWT, verified-token cache": (ours(jwt_env), f"Authorization: Bearer {token('RS256')}"),
-        "JWT RS256, verified every request": (ours(cold), f"Authorization: Bearer {token('RS256')}"),
-        "JWT ES256, verified every request": (ours(cold), f"Authorization: Bearer {token('ES256')}"),
+        "JWT, verified-token cache": (ours(jwt_env), f"Authorization: Bearer {rsa_token}"),
+        "JWT RS256, verified every request": (ours(cold), f"Authorization: Bearer {rsa_token}"),
+        "JWT ES256, verified every request": (ours(cold), f"Authorization: Bearer {ec_token}"),
     }
 
 
@@ -156,7 +114,8 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=20, help="alternating rounds (default: %(default)s)")
     parser.add_argument("--connections", type=int, default=64, help="wrk connections (default: %(default)s)")
     args = parser.parse_args()
-    runs = variants(args.kind, start_sink())
+    issuer = Issuer("https://issuer.bench.test", "https://predictor.bench.test")
+    runs = variants(args.kind, issuer)
     results: dict[str, list[dict[str, float]]] = {name: [] for name in runs}
     with tempfile.TemporaryDirectory(prefix="bench-") as scratch, serving(runs, Path(scratch)) as urls:
         for round_number in range(1, args.rounds + 1):

@@ -6,12 +6,12 @@ import hmac
 import json
 import threading
 import time
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import jwt
 import pytest
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import ec, rsa
+from harness.jwks import Issuer, jwk, sign
 from litestar.testing import TestClient
 
 from predictor.app import create_app
@@ -31,64 +31,15 @@ OTHER_RSA_KEY = rsa.generate_private_key(public_exponent=65537, key_size=2048)
 API_KEYS = ("old-key-still-valid", "new-key")
 
 
-def jwk(private_key, kid: str, alg: str) -> dict:
-    public = json.loads(jwt.algorithms.get_default_algorithms()[alg].to_jwk(private_key.public_key()))
-    return public | {"kid": kid, "alg": alg, "use": "sig"}
-
-
-class Issuer:
-    """A JWKS endpoint on 127.0.0.1 whose key set the tests can change, take down, slow to a trickle
-    (one byte every `trickle` seconds) or pad to any size."""
-
-    def __init__(self) -> None:
-        self.keys = [jwk(RSA_KEY, "rsa-1", "RS256"), jwk(EC_KEY, "ec-1", "ES256")]
-        self.up = True
-        self.fetches = 0
-        self.trickle = 0.0
-        self.padding = 0
-        issuer = self
-
-        class Handler(BaseHTTPRequestHandler):
-            def do_GET(self):
-                issuer.fetches += 1
-                if not issuer.up:
-                    self.send_error(503)
-                    return
-                body = json.dumps({"keys": issuer.keys, "padding": "x" * issuer.padding}).encode()
-                self.send_response(200)
-                self.send_header("content-type", "application/json")
-                self.send_header("content-length", str(len(body)))
-                self.end_headers()
-                if not issuer.trickle:
-                    self.wfile.write(body)
-                    return
-                for byte in body:
-                    self.wfile.write(bytes([byte]))
-                    self.wfile.flush()
-                    time.sleep(issuer.trickle)
-
-            def log_message(self, *args):
-                pass
-
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.url = f"http://127.0.0.1:{self.server.server_port}/certs"
-        # a short poll interval: shutdown() waits for it, in every test's teardown
-        threading.Thread(target=self.server.serve_forever, args=(0.01,), daemon=True).start()
-
-    def close(self) -> None:
-        self.server.shutdown()
-        self.server.server_close()
-
-
 def token(key=RSA_KEY, kid="rsa-1", alg="RS256", **claims) -> str:
-    now = int(time.time())
-    payload = {"iss": ISSUER, "aud": AUDIENCE, "iat": now, "exp": now + 3600, "email": CALLER} | claims
-    return jwt.encode(payload, key, algorithm=alg, headers={"kid": kid})
+    return sign(key, kid, alg, ISSUER, AUDIENCE, **({"email": CALLER} | claims))
 
 
 @pytest.fixture
 def issuer():
-    running = Issuer()
+    """A JWKS endpoint on 127.0.0.1 whose key set the tests can change, take down, slow to a trickle
+    or pad to any size."""
+    running = Issuer(ISSUER, AUDIENCE, {"rsa-1": (RSA_KEY, "RS256"), "ec-1": (EC_KEY, "ES256")})
     yield running
     running.close()
 
