@@ -1,4 +1,5 @@
-"""`python -m harness run|report|publish|quote|probe-cost|fairness|payloads`: the commands behind `task loadtest`.
+"""`python -m harness run|report|publish|quote|measured|publish-measurements|probe-cost|fairness|payloads`:
+the commands behind `task loadtest` and the benchmarks' records.
 
 Every setting has a default and an environment variable (listed in docs/loadtest.md); command-line
 flags override both.
@@ -25,6 +26,7 @@ from harness import (
     drill,
     environment,
     fairness,
+    measurements,
     phases,
     probecost,
     prometheus,
@@ -195,6 +197,20 @@ def cmd_quote(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_measured(args: argparse.Namespace) -> int:
+    print(f"recorded {measurements.record(args.name, args.raw, args.command).relative_to(server.REPO)}")
+    return 0
+
+
+def cmd_publish_measurements(_args: argparse.Namespace) -> int:
+    for path in measurements.publish():
+        print(f"published {path.relative_to(server.REPO)}")
+    for path in quotes.write():
+        print(f"updated {path.relative_to(server.REPO)}")
+    print("commit docs/measurements/ with the updated docs")
+    return 0
+
+
 def cmd_probe_cost(args: argparse.Namespace) -> int:
     return probecost.main(args.connections, args.duration, args.probe_rate, args.rounds)
 
@@ -257,6 +273,14 @@ def parser() -> argparse.ArgumentParser:
         "probe-cost", parents=[_load_options("5", "10")], help="what the per-second series costs the challenge run"
     )
     cost.set_defaults(func=cmd_probe_cost)
+    measured = sub.add_parser("measured", help="record a benchmark's JSON output for bench:publish")
+    measured.add_argument("name", choices=sorted(quotes.MEASURED_BLOCKS))
+    measured.add_argument("raw", type=Path)
+    measured.add_argument("--command", required=True, help="the command that measured it, as the docs show it")
+    measured.set_defaults(func=cmd_measured)
+    sub.add_parser(
+        "publish-measurements", help="copy this commit's benchmark records into docs/measurements/, re-render the docs"
+    ).set_defaults(func=cmd_publish_measurements)
     fair = sub.add_parser("fairness", help="single-row p99 beside a flood of 1000-row batches, with and without turns")
     fair.add_argument("--rounds", type=int, default=3)
     fair.add_argument("--duration", type=float, default=8)

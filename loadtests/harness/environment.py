@@ -20,7 +20,7 @@ def _first_line(*cmd: str, any_exit: bool = False) -> str:
     return lines[0] if lines and (any_exit or done.returncode == 0) else ""
 
 
-def _cpu_model() -> str:
+def cpu_model() -> str:
     try:
         for line in Path("/proc/cpuinfo").read_text().splitlines():
             if line.startswith("model name"):
@@ -35,7 +35,7 @@ def dirty() -> bool:
     return bool(_first_line("git", "status", "--porcelain"))
 
 
-def _commit() -> str:
+def commit() -> str:
     commit = _first_line("git", "rev-parse", "--short", "HEAD") or "no commit yet"
     return f"{commit} (uncommitted changes)" if dirty() else commit
 
@@ -47,12 +47,12 @@ def describe(workers: int | None, target: str) -> dict[str, str]:
         "run at (UTC)": datetime.now(UTC).strftime("%Y-%m-%d %H:%M:%S"),
         "target": target,
         "server workers": "n/a (remote)" if workers is None else str(workers),
-        "CPU": _cpu_model(),
+        "CPU": cpu_model(),
         "cores": str(os.cpu_count()),
         "OS": f"{platform.system()} {platform.release()}",
         "Python": platform.python_version(),
         "locust": metadata.version("locust"),
         "wrk": wrk.split(" [")[0],
-        "git commit": _commit(),
+        "git commit": commit(),
         "load average at start": " ".join(f"{x:.2f}" for x in os.getloadavg()),
     }

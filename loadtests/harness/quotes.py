@@ -1,26 +1,28 @@
-"""The docs quote the published run through generated blocks, so no figure is copied by hand.
+"""The docs quote published measurements through generated blocks, so no figure is copied by hand.
 
 A block sits between `<!-- loadtest:NAME -->` and `<!-- /loadtest:NAME -->` in Markdown, or
 `# loadtest:NAME` and `# /loadtest:NAME` in Terraform, and is rendered from the summary.json of
-the run in loadtests/reports/published/. `task loadtest:publish` rewrites every block; a test
-fails when a block differs from what the published run says (`task loadtest:quote` fixes it).
+the run in loadtests/reports/published/; a `<!-- measured:NAME -->` block is rendered from the
+benchmark record docs/measurements/NAME.json (measurements.py). `task loadtest:publish` and
+`task bench:publish` rewrite every block; a test fails when a block differs from what the
+published figures say (`task loadtest:quote` fixes it).
 """
 
 import json
 import os
 import re
+import statistics
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from harness import measurements
 from harness.publish import PUBLISHED
 from harness.server import REPO
 
 DOCS = [
     REPO / "README.md",
-    REPO / "docs/loadtest.md",
-    REPO / "docs/performance.md",
-    REPO / "docs/respuestas.md",
+    *sorted((REPO / "docs").rglob("*.md")),
     REPO / "platform/terraform/variables.tf",
 ]
 NOTHING = "No load-test run is published yet (`./task loadtest`, then `./task loadtest:publish`)."
@@ -119,6 +121,92 @@ BLOCKS: dict[str, Callable[[dict[str, Any], str], str]] = {
     "anchors": anchors,
     "capacity": capacity,
 }
+
+
+def _median_range(values: list[float], digits: int = 0) -> str:
+    return f"{statistics.median(values):,.{digits}f} ({min(values):,.{digits}f}-{max(values):,.{digits}f})"
+
+
+def overhead_table(results: dict[str, Any]) -> str:
+    """bench:telemetry and bench:auth: medians over alternating rounds, and their ratios to the first."""
+    variants: dict[str, list[dict[str, float]]] = results["variants"]
+    base = {key: statistics.median(r[key] for r in next(iter(variants.values()))) for key in ("rps", "p99")}
+    lines = [
+        f"wrk {results['wrk']}, 1 worker, median of {results['rounds']} alternating rounds (min-max):",
+        "",
+        "| variant | req/s | p50 ms | p99 ms | throughput ratio | p99 ratio |",
+        "|---|---:|---:|---:|---:|---:|",
+    ]
+    for name, rows in variants.items():
+        rps, p50, p99 = ([r[key] for r in rows] for key in ("rps", "p50", "p99"))
+        lines.append(
+            f"| {name} | {_median_range(rps)} | {statistics.median(p50):.2f} | {_median_range(p99, 2)} "
+            f"| **{statistics.median(rps) / base['rps']:.2f}** | {statistics.median(p99) / base['p99']:.2f} |"
+        )
+    return "\n".join(lines)
+
+
+def request_path_table(results: dict[str, Any]) -> str:
+    """bench:request-path: pytest-benchmark's medians, per request (or per check)."""
+    rows = []
+    for bench in results["benchmarks"]:
+        per_round = bench["extra_info"].get("requests_per_round") or bench["extra_info"].get("checks_per_round", 1)
+        rows.append((bench["name"], bench["stats"]["median"] / per_round * 1e6, bench["stats"]["rounds"]))
+    lines = ["| benchmark | µs per request or check (median) | rounds |", "|---|---:|---:|"]
+    lines += [f"| `{name}` | {micros:,.1f} | {rounds} |" for name, micros, rounds in rows]
+    return "\n".join(lines)
+
+
+def startup_table(results: dict[str, Any]) -> str:
+    return "\n".join(
+        [
+            f"| what | median s (min-max) over {results['runs']} alternating starts |",
+            "|---|---:|",
+            f"| floor: `{results['floor_command']}` | {_median_range(results['floor_seconds'], 3)} |",
+            f"| service: `predictor serve` to the first 200 on /health/ready "
+            f"| {_median_range(results['service_seconds'], 3)} |",
+            f"| **ratio** | **{results['ratio']:.2f}** |",
+        ]
+    )
+
+
+def image_table(results: dict[str, Any]) -> str:
+    return "\n".join(
+        [
+            "| figure | value |",
+            "|---|---:|",
+            f"| image size | {results['size_bytes'] / 1e6:.0f} MB ({results['size_bytes']:,} bytes) |",
+            f"| from `podman run` to the first 200 on /health/ready | {results['start_to_ready_ms']:,} ms |",
+            "| the team's 1.1.2 pickle served through the import, no scikit-learn in the image "
+            f"| {results['pickle_import']} |",
+        ]
+    )
+
+
+MEASURED_BLOCKS: dict[str, Callable[[dict[str, Any]], str]] = {
+    "request-path": request_path_table,
+    "telemetry": overhead_table,
+    "auth": overhead_table,
+    "startup": startup_table,
+    "startup-image": startup_table,
+    "image": image_table,
+}
+NOT_MEASURED = "Not measured at a published commit yet (the bench task, then `./task bench:publish`)."
+
+
+def _measured(name: str, link_from: Path) -> str:
+    record = measurements.published(name)
+    if record is None:
+        return NOT_MEASURED
+    link = os.path.relpath(measurements.PUBLISHED / f"{name}.json", link_from)
+    return (
+        f"`{record['command']}`, {record['measured_at_utc']} UTC, commit {record['commit']}, {record['cores']} cores "
+        f"({record['cpu']}), load average {record['load_average'][0]:.2f} ([record]({link})):\n\n"
+        + MEASURED_BLOCKS[name](record["results"])
+    )
+
+
+MEASURED = re.compile(r"(<!-- measured:(?P<name>[\w-]+) -->\n)(?P<body>.*?)(<!-- /measured:(?P=name) -->)", re.DOTALL)
 MARKDOWN = re.compile(r"(<!-- loadtest:(?P<name>[\w-]+) -->\n)(?P<body>.*?)(<!-- /loadtest:(?P=name) -->)", re.DOTALL)
 TERRAFORM = re.compile(r"(# loadtest:(?P<name>[\w-]+)\n)(?P<body>.*?)(# /loadtest:(?P=name))", re.DOTALL)
 
@@ -139,7 +227,8 @@ def rendered(path: Path, text: str) -> str:
             body = "\n".join(f"# {line}".rstrip() for line in body.splitlines())
         return f"{match[1]}{body}\n{match[4]}"
 
-    return (TERRAFORM if terraform else MARKDOWN).sub(block, text)
+    text = (TERRAFORM if terraform else MARKDOWN).sub(block, text)
+    return text if terraform else MEASURED.sub(lambda m: f"{m[1]}{_measured(m['name'], path.parent)}\n{m[4]}", text)
 
 
 def stale() -> list[Path]:

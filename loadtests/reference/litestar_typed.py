@@ -2,7 +2,8 @@
 
 The model is the service's verified artifact (predictor.loading.load_model) and the request type
 its msgspec schema, so against our service only the request path differs: Litestar's per-request
-machinery here, the lean prediction lane there (docs/decisions/0001-litestar-msgspec-and-a-lean-prediction-lane.md).
+machinery here, the service's straight path there
+(docs/decisions/0001-litestar-msgspec-and-a-straight-prediction-path.md).
 
     uvicorn --app-dir loadtests/reference litestar_typed:app --loop uvloop --http httptools --no-access-log
 """

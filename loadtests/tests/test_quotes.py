@@ -1,11 +1,11 @@
-"""The docs quote the published run through generated blocks, never by hand."""
+"""The docs quote the published run and the benchmark records through generated blocks, never by hand."""
 
 import json
 import shutil
 from pathlib import Path
 
 import pytest
-from harness import findings, quotes
+from harness import findings, measurements, quotes
 
 RUN = Path(__file__).parent / "fixtures/run"
 DOC = """# A doc
@@ -63,5 +63,52 @@ def test_the_repositorys_docs_match_the_published_run():
     assert quotes.stale() == [], "run ./task loadtest:quote (or publish) and commit the docs"
 
 
-def test_every_doc_the_publisher_rewrites_has_a_block():
-    assert all("loadtest:" in path.read_text() for path in quotes.DOCS)
+def test_a_measured_block_quotes_its_benchmark_record_and_links_it(tmp_path, monkeypatch):
+    raw = tmp_path / "bench.json"
+    raw.write_text(
+        json.dumps(
+            {
+                "runs": 3,
+                "floor_command": "python -c 'import x'",
+                "floor_seconds": [0.5, 0.6, 0.7],
+                "service_seconds": [0.6, 0.66, 0.9],
+                "ratio": 1.1,
+            }
+        )
+    )
+    monkeypatch.setattr(measurements, "RECORDS", tmp_path / "records")
+    monkeypatch.setattr(measurements, "PUBLISHED", tmp_path / "docs/measurements")
+    record = measurements.record("startup", raw, "./task bench:startup")
+    (tmp_path / "docs/measurements").mkdir(parents=True)
+    shutil.copy(record, tmp_path / "docs/measurements")
+    doc = "<!-- measured:startup -->\n<!-- /measured:startup -->\n"
+    text = quotes.rendered(tmp_path / "docs/performance.md", doc)
+    assert "`./task bench:startup`" in text and "([record](measurements/startup.json))" in text
+    assert "| **ratio** | **1.10** |" in text and "0.660 (0.600-0.900)" in text
+    assert quotes.rendered(tmp_path / "docs/performance.md", text) == text
+
+
+def test_a_figure_edited_by_hand_inside_a_block_is_caught(tmp_path, monkeypatch):
+    """What the repository's docs test does on every run, shown on a copy: a stale figure fails it."""
+    performance = quotes.REPO / "docs/performance.md"
+    copy = tmp_path / "docs/performance.md"
+    copy.parent.mkdir()
+    text = quotes.rendered(performance, performance.read_text())
+    block = text.split("<!-- measured:startup -->\n", 1)[1].split("<!-- /measured:startup -->", 1)[0]
+    copy.write_text(text.replace(block, block + "| hand-typed | 0.123 |\n"))
+    monkeypatch.setattr(quotes, "DOCS", [copy])
+    assert quotes.stale() == [copy]
+    quotes.write()
+    assert quotes.stale() == [] and "hand-typed" not in copy.read_text()
+
+
+def test_without_a_record_a_measured_block_says_so(tmp_path, monkeypatch):
+    monkeypatch.setattr(measurements, "PUBLISHED", tmp_path / "none")
+    text = quotes.rendered(tmp_path / "doc.md", "<!-- measured:auth -->\nold\n<!-- /measured:auth -->\n")
+    assert quotes.NOT_MEASURED in text and "old" not in text
+
+
+def test_publishing_needs_a_clean_tree(monkeypatch):
+    monkeypatch.setattr(measurements.environment, "dirty", lambda: True)
+    with pytest.raises(RuntimeError, match="uncommitted"):
+        measurements.publish()

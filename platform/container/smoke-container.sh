@@ -2,10 +2,12 @@
 # Start the service image on 127.0.0.1, report its size and start-to-ready time (from `run` to the
 # first 200 on /health/ready), smoke-test it (smoke.sh), then stop it. Then prove that a team
 # pickle (the challenge's, scikit-learn 1.1.2) is served through the import in an image with no
-# scikit-learn: MODEL_PATH + MODEL_SHA256 on a mounted copy. Usage: smoke-container.sh IMAGE;
-# ENGINE=podman|docker (default podman).
+# scikit-learn: MODEL_PATH + MODEL_SHA256 on a mounted copy. Usage: smoke-container.sh IMAGE
+# [JSON]; JSON, when given, receives the size and start-to-ready figures. ENGINE=podman|docker
+# (default podman).
 set -eu
-image=${1:?usage: smoke-container.sh IMAGE}
+image=${1:?usage: smoke-container.sh IMAGE [JSON]}
+json=${2:-}
 engine=${ENGINE:-podman}
 here=$(CDPATH='' cd -- "$(dirname -- "$0")" && pwd)
 pickle="$here/../../services/predictor/data/scl/pickle_model.pkl"
@@ -59,3 +61,6 @@ case "$model" in
 esac
 "$here/smoke.sh" "http://127.0.0.1:$port"
 echo "the challenge's scikit-learn 1.1.2 pickle is served through the import, without scikit-learn in the image"
+if [ -n "$json" ]; then
+  printf '{"size_bytes": %s, "start_to_ready_ms": %s, "pickle_import": "served"}\n' "$size" "$((ready - started))" > "$json"
+fi

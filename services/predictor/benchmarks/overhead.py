@@ -4,15 +4,15 @@ Each variant is a real server (1 worker: `predictor serve`, or uvicorn with the 
 OpenTelemetry instrumentation around our app, standard_otel.py), started once and warmed up, all
 pinned to core 0 (only the one under load uses it); wrk on core 1 sends the challenge body. Variants
 alternate in short runs, round by round, so that a noisy neighbour hurts them alike. Single runs
-on this shared VM vary by +-20%, so the table reports the median of many rounds, their range,
-and the ratio of the medians to the first variant. What the service talks to (a JWKS issuer, an
+on a shared VM vary by +-20%, so the table reports the median of many rounds, their range, and
+the ratio of the medians to the first variant. What the service talks to (a JWKS issuer, an
 OTLP collector) is harness.jwks.Issuer, served by this process on 127.0.0.1.
 """
 
 import argparse
 import contextlib
 import hashlib
-import statistics
+import json
 import sys
 import tempfile
 import time
@@ -22,6 +22,7 @@ from pathlib import Path
 from harness import server, wrk
 from harness.jwks import Issuer
 from harness.payloads import CHALLENGE_VECTOR, single_body
+from harness.quotes import overhead_table
 
 HERE = Path(__file__).parent
 PIN_SERVER, PIN_LOAD = ("taskset", "-c", "0"), ("taskset", "-c", "1")
@@ -113,6 +114,7 @@ def main() -> None:
     parser.add_argument("--seconds", type=int, default=3, help="wrk duration per run (default: %(default)s)")
     parser.add_argument("--rounds", type=int, default=20, help="alternating rounds (default: %(default)s)")
     parser.add_argument("--connections", type=int, default=64, help="wrk connections (default: %(default)s)")
+    parser.add_argument("--json", type=Path, help="write every round's figures here (for bench:publish)")
     args = parser.parse_args()
     issuer = Issuer("https://issuer.bench.test", "https://predictor.bench.test")
     runs = variants(args.kind, issuer)
@@ -123,18 +125,11 @@ def main() -> None:
                 results[name].append(measure(urls[name], header, args.seconds, args.connections, Path(scratch)))
                 time.sleep(DRAIN_SECONDS)
                 print(f"round {round_number}/{args.rounds} {name}: {results[name][-1]}", flush=True)
-    baseline = {key: statistics.median(r[key] for r in next(iter(results.values()))) for key in ("rps", "p99")}
-    print(f"\nwrk -t1 -c{args.connections} -d{args.seconds}s, 1 worker, median of {args.rounds} alternating rounds\n")
-    print("| variant | req/s (min-max) | p50 ms | p99 ms (min-max) | throughput ratio | p99 ratio |")
-    print("|---|---|---|---|---|---|")
-    for name, rows in results.items():
-        rps, p50, p99 = (statistics.median(r[key] for r in rows) for key in ("rps", "p50", "p99"))
-        low, high = min(r["rps"] for r in rows), max(r["rps"] for r in rows)
-        p99_low, p99_high = min(r["p99"] for r in rows), max(r["p99"] for r in rows)
-        print(
-            f"| {name} | {rps:,.0f} ({low:,.0f}-{high:,.0f}) | {p50:.2f} | {p99:.2f} ({p99_low:.2f}-{p99_high:.2f}) "
-            f"| {rps / baseline['rps']:.2f} | {p99 / baseline['p99']:.2f} |"
-        )
+    result = {"wrk": f"-t1 -c{args.connections} -d{args.seconds}s", "rounds": args.rounds, "variants": results}
+    print("\n" + overhead_table(result))
+    if args.json:
+        args.json.parent.mkdir(parents=True, exist_ok=True)
+        args.json.write_text(json.dumps(result, indent=2) + "\n")
 
 
 if __name__ == "__main__":

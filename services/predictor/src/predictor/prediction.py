@@ -1,9 +1,9 @@
 """The hot path: POST /api, /api/batch and /predict answered by one ASGI class, in a straight line.
 
-A typed Litestar handler costs more than the whole prediction, and even an `@asgi` route inside
-Litestar costs more than twice the straight path (docs/decisions/0001-...), so these routes skip
-the framework: time, trace context, authorization, body, predict, respond, observe. Every other
-path (health, model, metrics, schema, 404) goes to the Litestar app.
+A typed Litestar handler, and even an `@asgi` route inside Litestar, costs more than the whole
+prediction (`./task bench:request-path`, docs/decisions/0001-...), so these routes skip the
+framework: time, trace context, authorization, body, predict, respond, observe. Every other path
+(health, model, metrics, schema, 404) goes to the Litestar app.
 """
 
 import asyncio
