@@ -1,10 +1,11 @@
 #!/bin/sh
 # Start the service image on 127.0.0.1, report its size and start-to-ready time (from `run` to the
-# first 200 on /health/ready), smoke-test it (smoke.sh), then stop it. Then prove that a team
-# pickle (the challenge's, scikit-learn 1.1.2) is served through the import in an image with no
-# scikit-learn: MODEL_PATH + MODEL_SHA256 on a mounted copy. Usage: smoke-container.sh IMAGE
-# [JSON]; JSON, when given, receives the size and start-to-ready figures. ENGINE=podman|docker
-# (default podman).
+# first 200 on /health/ready), smoke-test it (smoke.sh), then stop it. Check from inside the image
+# what it must not hold (scikit-learn, pip, setuptools, a shell, a package manager, a compiler)
+# and that it runs as uid 10001. Then prove that a team pickle (the challenge's, scikit-learn
+# 1.1.2) is served through the import: MODEL_PATH + MODEL_SHA256 on a mounted copy.
+# Usage: smoke-container.sh IMAGE [JSON]; JSON, when given, receives the figures (for
+# bench:publish). ENGINE=podman|docker (default podman).
 set -eu
 image=${1:?usage: smoke-container.sh IMAGE [JSON]}
 json=${2:-}
@@ -46,10 +47,16 @@ ready=$(now_ms)
 "$here/smoke.sh" "http://127.0.0.1:$port"
 echo "image $image: $((size / 1000000)) MB ($size bytes); start-to-ready $((ready - started)) ms"
 
-if "$engine" run --rm --entrypoint /opt/venv/bin/python "$image" -c 'import sklearn' 2>/dev/null; then
-  echo "the image has scikit-learn; it should serve without it" >&2
+found=$("$engine" run --rm --entrypoint /opt/venv/bin/python "$image" -c '
+import importlib.util, os
+print(" ".join([m for m in ("sklearn", "pip", "setuptools") if importlib.util.find_spec(m)]
+  + [p for p in ("/bin/sh", "/usr/bin/apt-get", "/usr/bin/dpkg", "/usr/bin/gcc", "/usr/bin/cc") if os.path.exists(p)]
+  + ([] if os.getuid() == 10001 else [f"uid {os.getuid()}"])))')
+if [ -n "$found" ]; then
+  echo "the image should have no scikit-learn, pip, setuptools, shell, package manager or compiler, and run as uid 10001; found: $found" >&2
   exit 1
 fi
+echo "the image has no scikit-learn, pip, setuptools, shell, package manager or compiler, and runs as uid 10001"
 port=$(free_port)
 sha=$(sha256sum "$pickle" | cut -c1-64)
 start_ready "$port" --volume "$pickle:/models/pickle_model.pkl:ro" \
@@ -62,5 +69,6 @@ esac
 "$here/smoke.sh" "http://127.0.0.1:$port"
 echo "the challenge's scikit-learn 1.1.2 pickle is served through the import, without scikit-learn in the image"
 if [ -n "$json" ]; then
-  printf '{"size_bytes": %s, "start_to_ready_ms": %s, "pickle_import": "served"}\n' "$size" "$((ready - started))" > "$json"
+  printf '{"size_bytes": %s, "start_to_ready_ms": %s, "absent_checked": true, "pickle_import": "served"}\n' \
+    "$size" "$((ready - started))" > "$json"
 fi

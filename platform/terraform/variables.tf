@@ -1,6 +1,11 @@
 variable "collector_image" {
   description = "Google-Built OpenTelemetry Collector image of the telemetry sidecar, by digest (docs/deploy.md, bootstrap step 3)."
   type        = string
+
+  validation {
+    condition     = can(regex("@sha256:[0-9a-f]{64}$", var.collector_image)) && !can(regex("@sha256:0{64}$", var.collector_image))
+    error_message = "collector_image must be pinned by its real digest (docs/deploy.md, bootstrap step 3), not the placeholder of zeros."
+  }
 }
 
 # Set from the load test's capacity at the latency SLO (one worker per 1-vCPU instance): at least
@@ -29,22 +34,42 @@ variable "environment" {
 variable "github_repository" {
   description = "Repository whose workflows may deploy, as \"owner/name\"."
   type        = string
+
+  validation {
+    condition     = can(regex("^[A-Za-z0-9-]+/[A-Za-z0-9._-]+$", var.github_repository)) && !strcontains(var.github_repository, "REPLACE_ME")
+    error_message = "github_repository must be the repository that deploys, written owner/name."
+  }
 }
 
 variable "github_repository_owner_id" {
   description = "Numeric ID of the repository owner (pins the owner even if its name is re-registered)."
   type        = string
+
+  validation {
+    condition     = can(regex("^[1-9][0-9]*$", var.github_repository_owner_id))
+    error_message = "github_repository_owner_id must be the owner's numeric ID (gh api repos/OWNER/REPO --jq .owner.id), not 0."
+  }
 }
 
 variable "image" {
   description = "Image the first apply deploys, by digest. Later images are rolled out by the deploy workflow, which Terraform leaves alone."
   type        = string
+
+  validation {
+    condition     = can(regex("@sha256:[0-9a-f]{64}$", var.image)) && !can(regex("@sha256:0{64}$", var.image)) && !strcontains(var.image, "REPLACE_ME")
+    error_message = "image must be the first pushed image, by its real digest (docs/deploy.md, bootstrap step 4)."
+  }
 }
 
 variable "invokers" {
   description = "Systems allowed to call the API (roles/run.invoker), e.g. \"serviceAccount:scheduler@PROJECT.iam.gserviceaccount.com\"."
   type        = list(string)
   default     = []
+
+  validation {
+    condition     = alltrue([for member in var.invokers : can(regex("^(serviceAccount|user|group|domain|principal|principalSet):", member)) && !strcontains(member, "REPLACE_ME")])
+    error_message = "invokers must be IAM members (serviceAccount:NAME@PROJECT.iam.gserviceaccount.com, group:..., user:...)."
+  }
 }
 
 # The ceiling within the SLO is max_instances x the capacity at the SLO per instance; the same
@@ -103,7 +128,7 @@ variable "region" {
 }
 
 variable "service_env" {
-  description = "Environment variables of the predictor container (settings documented in services/predictor)."
+  description = "Environment variables of the predictor container (the settings are listed in the README, \"Configuration\")."
   type        = map(string)
   default     = {}
 }
@@ -117,4 +142,9 @@ variable "service_name" {
 variable "state_bucket" {
   description = "GCS bucket that holds this Terraform state; the CI identities get access to it."
   type        = string
+
+  validation {
+    condition     = can(regex("^[a-z0-9][a-z0-9._-]{1,61}[a-z0-9]$", var.state_bucket))
+    error_message = "state_bucket must be a Cloud Storage bucket name (3-63 lowercase letters, digits, dots, hyphens, underscores)."
+  }
 }

@@ -1,8 +1,8 @@
 """Our variable validations, run by real terraform offline: a module's variables.tf alone needs no
 provider, so `terraform plan` in a copy of it evaluates every validation against given values.
 
-They hold rules checkov cannot: prod must page someone, and every container image (the app's
-and the collector sidecar's) is pinned by digest.
+They hold rules checkov cannot: prod must page someone, every container image (the app's and the
+collector sidecar's) is pinned by digest, and no placeholder of the shipped tfvars gets through.
 """
 
 import json
@@ -42,10 +42,13 @@ SERVICE_VALUES = {
 def plan_variables(terraform, tmp_path):
     """plan_variables(module, values): terraform plan over a copy of the module's variables.tf."""
 
-    def plan(module: Path, values: dict):
+    def plan(module: Path, values: dict | Path):
         work = Path(tempfile.mkdtemp(dir=tmp_path))
         shutil.copy(module / "variables.tf", work)
-        (work / "terraform.tfvars.json").write_text(json.dumps(values))
+        if isinstance(values, Path):
+            shutil.copy(values, work / "terraform.tfvars")
+        else:
+            (work / "terraform.tfvars.json").write_text(json.dumps(values))
         init = terraform("init", "-input=false", cwd=work)
         assert init.returncode == 0, init.stderr
         return terraform("plan", "-input=false", cwd=work)
@@ -69,6 +72,29 @@ def test_prod_must_page_someone(plan_variables):
 def test_dev_may_alert_only_in_the_console(plan_variables):
     values = {**ROOT_VALUES, "environment": "dev", "notification_channels": {}}
     assert plan_variables(TERRAFORM_DIR, values).returncode == 0
+
+
+PLACEHOLDER_REFUSALS = [
+    "project_id must be a project ID",
+    "state_bucket must be a Cloud Storage bucket name",
+    "github_repository must be the repository that deploys",
+    "github_repository_owner_id must be the owner's numeric ID",
+    "image must be the first pushed image, by its real digest",
+    "collector_image must be pinned by its real digest",
+    "invokers must be IAM members",
+    "notification_channels must hold channel IDs",
+]
+
+
+@pytest.mark.parametrize(
+    ("environment", "refusals"),
+    [("dev", PLACEHOLDER_REFUSALS[:6]), ("prod", PLACEHOLDER_REFUSALS)],  # dev ships no invokers, no channels
+)
+def test_the_shipped_tfvars_are_refused_until_every_placeholder_is_replaced(plan_variables, environment, refusals):
+    result = plan_variables(TERRAFORM_DIR, TERRAFORM_DIR / "envs" / environment / "terraform.tfvars")
+    said = " ".join(result.stderr.split())
+    assert result.returncode != 0
+    assert [message for message in refusals if message not in said] == []
 
 
 def test_placeholder_channels_are_refused(plan_variables):

@@ -34,7 +34,7 @@ def finished_spans(exporter: InMemorySpanExporter, telemetry: Telemetry):
 
 def families(client: TestClient) -> dict:
     response = client.get("/metrics")
-    assert response.headers["content-type"].startswith("text/plain; version=0.0.4")
+    assert response.headers.get_list("content-type") == ["text/plain; version=0.0.4; charset=utf-8"]  # once
     return {family.name: family for family in text_string_to_metric_families(response.text)}
 
 
