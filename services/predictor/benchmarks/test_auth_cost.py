@@ -25,7 +25,7 @@ KEYS = {
 
 
 def verifier(cache_size: int) -> JwtVerifier:
-    keys = JwksCache("http://127.0.0.1:1/unused", 300)
+    keys = JwksCache("http://127.0.0.1:1/unused", 300, lambda ok: None)
     for alg, private in KEYS.items():
         public = json.loads(jwt.algorithms.get_default_algorithms()[alg].to_jwk(private.public_key()))
         keys.keys[alg] = jwt.PyJWK(public | {"kid": alg, "alg": alg})

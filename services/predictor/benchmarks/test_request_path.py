@@ -1,4 +1,4 @@
-"""In-process cost of one prediction request (not part of the test suite: `./task bench:request-path`).
+"""In-process cost of one prediction request (`./task bench:request-path`; the suite only runs it once).
 
 Each round runs REQUESTS requests through the ASGI app on one event loop, so the figure is the
 app's own cost per request (no sockets, no HTTP parsing). The typed Litestar handler and the
