@@ -198,7 +198,7 @@ def cmd_quote(args: argparse.Namespace) -> int:
 
 
 def cmd_measured(args: argparse.Namespace) -> int:
-    print(f"recorded {measurements.record(args.name, args.raw, args.command).relative_to(server.REPO)}")
+    _record(args.name, json.loads(args.raw.read_text()), args.command)
     return 0
 
 
@@ -212,14 +212,24 @@ def cmd_publish_measurements(_args: argparse.Namespace) -> int:
 
 
 def cmd_probe_cost(args: argparse.Namespace) -> int:
-    return probecost.main(args.connections, args.duration, args.probe_rate, args.rounds)
+    results = probecost.measure(args.connections, args.duration, args.probe_rate, args.rounds)
+    print("\n" + quotes.probe_cost_table(results))
+    flags = f"--connections {args.connections} --duration {args.duration} --probe-rate {args.probe_rate:g}"
+    _record("probe-cost", results, f"./task loadtest:probe-cost -- {flags} --rounds {args.rounds}")
+    return 0
 
 
 def cmd_fairness(args: argparse.Namespace) -> int:
     folder = report_folder("fairness")
-    print(fairness.measure(folder, args.rounds, args.duration))
+    results = fairness.measure(folder, args.rounds, args.duration)
+    print("\n" + quotes.fairness_table(results))
     print(f"raw wrk outputs in {folder}")
+    _record("fairness", results, f"./task loadtest:fairness -- --rounds {args.rounds} --duration {args.duration:g}")
     return 0
+
+
+def _record(name: str, results: object, command: str) -> None:
+    print(f"recorded {os.path.relpath(measurements.record(name, results, command), server.REPO)}")
 
 
 def cmd_payloads(_args: argparse.Namespace) -> int:

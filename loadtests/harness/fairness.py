@@ -4,15 +4,15 @@ Three services of one worker each, measured in alternation, round after round, s
 neighbour hurts them alike: single rows alone; single rows beside a batch flood with batches
 taking turns (MAX_CONCURRENT_BATCHES=1, the default); the same flood with every batch computed as
 soon as its body is in (MAX_CONCURRENT_BATCHES=1000, as before the limit existed). wrk sends single
-rows on 32 connections and 1000-row batches on 8 connections at the same time; the table gives the
-median over rounds of the single rows' p99 and of both throughputs.
+rows on 32 connections and 1000-row batches on 8 connections at the same time; the table
+(quotes.fairness_table) gives the median over rounds of the single rows' p99 and of both throughputs.
 """
 
 import contextlib
-import statistics
 import threading
 from dataclasses import replace
 from pathlib import Path
+from typing import Any
 
 from harness import server, wrk
 from harness.payloads import batch_body, single_lines, valid_vectors
@@ -25,7 +25,8 @@ VARIANTS = {
 }
 
 
-def measure(folder: Path, rounds: int, seconds: float) -> str:
+def measure(folder: Path, rounds: int, seconds: float) -> dict[str, Any]:
+    """Every round's (single rows' p99 in ms, single rows/s, batches/s) per variant (quotes.fairness_table)."""
     singles, batches = folder / "singles.txt", folder / "batches.txt"
     singles.write_bytes(single_lines())
     vectors = valid_vectors()
@@ -42,14 +43,7 @@ def measure(folder: Path, rounds: int, seconds: float) -> str:
             for index, (name, turns) in enumerate(VARIANTS.items()):
                 print(f"round {round_ + 1}/{rounds}: {name}", flush=True)
                 results[name].append(_run(urls[name], singles, batches if turns else None, seconds, folder, index))
-    lines = [
-        "| variant | single rows p99 (ms) | single rows/s | batches/s |",
-        "|---|---:|---:|---:|",
-    ]
-    for name, runs in results.items():
-        p99, single_rate, batch_rate = (statistics.median(values) for values in zip(*runs, strict=True))
-        lines.append(f"| {name} | {p99:.1f} | {single_rate:,.0f} | {batch_rate:,.1f} |")
-    return "\n".join(lines)
+    return {"rounds": rounds, "seconds": seconds, "rows": ROWS, "variants": results}
 
 
 def _run(

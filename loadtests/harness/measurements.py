@@ -1,8 +1,9 @@
 """Benchmark results the docs quote, with where, when and from which commit they were measured.
 
-Each benchmark task ends with `python -m harness measured NAME RAW.json --command "..."`, which
-keeps its raw output in .cache/measurements/NAME.json beside the commit (and whether the tree was
-clean), the CPU and the load average. `./task bench:publish` copies the records measured at the
+Each benchmark task ends with `python -m harness measured NAME RAW.json --command "..."` (the
+harness's own benchmarks call `record` directly), which keeps the figures in
+.cache/measurements/NAME.json beside the commit (and whether the tree was clean), the CPU and the
+load average. `./task bench:publish` copies the records measured at the
 current commit into docs/measurements/, only from a clean tree, and re-renders the docs'
 `<!-- measured:NAME -->` blocks from them (quotes.py): no benchmark figure is copied by hand.
 """
@@ -17,12 +18,12 @@ from typing import Any
 from harness import environment
 from harness.environment import REPO
 
-RECORDS = REPO / ".cache/measurements"
+RECORDS = Path(os.environ.get("LOADTEST_RECORDS", REPO / ".cache/measurements"))
 PUBLISHED = REPO / "docs/measurements"
 
 
-def record(name: str, raw: Path, command: str) -> Path:
-    """Keep `raw` (a benchmark's JSON output) as the record `name`, with its provenance."""
+def record(name: str, results: Any, command: str) -> Path:
+    """Keep `results` (a benchmark's figures) as the record `name`, with its provenance."""
     document = {
         "name": name,
         "command": command,
@@ -31,7 +32,7 @@ def record(name: str, raw: Path, command: str) -> Path:
         "cpu": environment.cpu_model(),
         "cores": os.cpu_count(),
         "load_average": [round(x, 2) for x in os.getloadavg()],
-        "results": json.loads(raw.read_text()),
+        "results": results,
     }
     RECORDS.mkdir(parents=True, exist_ok=True)
     path = RECORDS / f"{name}.json"

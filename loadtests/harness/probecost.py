@@ -7,10 +7,10 @@ own throughput say how much each part distorts the run; single runs on a shared 
 more than that, so only the ratio of many alternating rounds means anything.
 """
 
-import statistics
 import tempfile
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
+from typing import Any
 
 from harness import challenge, phases, server, wrk
 
@@ -32,7 +32,8 @@ def _round(url: str, folder: Path, variant: str, connections: int, seconds: int,
     return result.throughput
 
 
-def main(connections: int, seconds: int, probe_rate: float, rounds: int) -> int:
+def measure(connections: int, seconds: int, probe_rate: float, rounds: int) -> dict[str, Any]:
+    """wrk's throughput in every round, per variant (quotes.probe_cost_table)."""
     with tempfile.TemporaryDirectory(prefix="probe-cost-") as scratch:
         folder = Path(scratch)
         phases.write_payloads(folder)
@@ -44,10 +45,4 @@ def main(connections: int, seconds: int, probe_rate: float, rounds: int) -> int:
                 for variant in VARIANTS:
                     rates[variant].append(_round(url, folder, variant, connections, seconds, probe_rate))
                     print(f"round {n + 1}/{rounds} {variant}: {rates[variant][-1]:,.0f} req/s", flush=True)
-    medians = {v: statistics.median(r) for v, r in rates.items()}
-    print(f"\nwrk -t1 -c{connections} -d{seconds}s, probe {probe_rate:g} req/s, {rounds} alternating rounds\n")
-    print("| variant | wrk req/s, median (min-max) | ratio |\n|---|---|---|")
-    for variant, values in rates.items():
-        ratio = medians[variant] / medians[VARIANTS[0]]
-        print(f"| {variant} | {medians[variant]:,.0f} ({min(values):,.0f}-{max(values):,.0f}) | {ratio:.3f} |")
-    return 0
+    return {"wrk": f"-t1 -c{connections} -d{seconds}s", "probe_rate": probe_rate, "rounds": rounds, "variants": rates}

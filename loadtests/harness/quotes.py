@@ -146,6 +146,38 @@ def overhead_table(results: dict[str, Any]) -> str:
     return "\n".join(lines)
 
 
+def fairness_table(results: dict[str, Any]) -> str:
+    """loadtest:fairness: medians over alternating rounds."""
+    lines = [
+        f"{results['rounds']} alternating rounds of {results['seconds']:g} s, medians; "
+        f"batches of {results['rows']:,} rows:",
+        "",
+        "| variant | single rows p99 (ms) | single rows/s | batches/s |",
+        "|---|---:|---:|---:|",
+    ]
+    for name, runs in results["variants"].items():
+        p99, single_rate, batch_rate = (statistics.median(values) for values in zip(*runs, strict=True))
+        lines.append(f"| {name} | {p99:.1f} | {single_rate:,.0f} | {batch_rate:,.1f} |")
+    return "\n".join(lines)
+
+
+def probe_cost_table(results: dict[str, Any]) -> str:
+    """loadtest:probe-cost: wrk's own throughput, medians over alternating rounds, and their ratios."""
+    rates: dict[str, list[float]] = results["variants"]
+    base = statistics.median(next(iter(rates.values())))
+    lines = [
+        f"wrk {results['wrk']}, probe {results['probe_rate']:g} req/s, {results['rounds']} alternating rounds:",
+        "",
+        "| variant | wrk req/s, median (min-max) | ratio |",
+        "|---|---:|---:|",
+    ]
+    lines += [
+        f"| {name} | {_median_range(values)} | {statistics.median(values) / base:.3f} |"
+        for name, values in rates.items()
+    ]
+    return "\n".join(lines)
+
+
 def request_path_table(results: dict[str, Any]) -> str:
     """bench:request-path: pytest-benchmark's medians, per request (or per check)."""
     rows = []
@@ -191,6 +223,8 @@ MEASURED_BLOCKS: dict[str, Callable[[dict[str, Any]], str]] = {
     "startup": startup_table,
     "startup-image": startup_table,
     "image": image_table,
+    "fairness": fairness_table,
+    "probe-cost": probe_cost_table,
 }
 NOT_MEASURED = "Not measured at a published commit yet (the bench task, then `./task bench:publish`)."
 

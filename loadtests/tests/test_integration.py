@@ -16,7 +16,7 @@ import urllib.request
 from pathlib import Path
 
 import pytest
-from harness import server
+from harness import quotes, server
 from harness.jwks import Issuer
 from harness.payloads import malformed_requests, single_body, valid_vectors
 
@@ -27,7 +27,7 @@ LOOSE = {"LOADTEST_MIN_REQUESTS": "100", "LOADTEST_P99_MS": "60000", "LOADTEST_M
 
 def harness(reports: Path, *args: str, remote: dict[str, str] | None = None, **popen) -> subprocess.Popen:
     """`python -m harness ARGS` against a local server, or the target and token in `remote`."""
-    env = {**os.environ, **LOOSE, "LOADTEST_REPORTS": str(reports)}
+    env = {**os.environ, **LOOSE, "LOADTEST_REPORTS": str(reports), "LOADTEST_RECORDS": str(reports / "records")}
     for name in ("HOST", "LOADTEST_BEARER_TOKEN", "ID_TOKEN"):
         env.pop(name, None)
     env.update(remote or {})
@@ -149,6 +149,20 @@ def test_fairness_measures_single_rows_beside_a_batch_flood(tmp_path, require_to
     assert len(rows) == 3
     assert all(float(row.split("|")[3].replace(",", "")) > 0 for row in rows)  # single rows answered in each
     assert float(rows[1].split("|")[4]) > 0  # and batches beside them
+    record = json.loads((tmp_path / "records/fairness.json").read_text())  # for bench:publish
+    assert record["command"] == "./task loadtest:fairness -- --rounds 1 --duration 1"
+    assert quotes.fairness_table(record["results"]).splitlines()[-3:] == rows
+
+
+def test_probe_cost_compares_the_challenge_run_with_and_without_its_series(tmp_path, require_tool):
+    require_tool("wrk")
+    run = harness(tmp_path, "probe-cost", "--rounds", "1", "--duration", "1")
+    output, _ = run.communicate(timeout=120)
+    assert run.returncode == 0, output
+    record = json.loads((tmp_path / "records/probe-cost.json").read_text())
+    assert list(record["results"]["variants"]) == ["totals only", "series", "series + probe"]
+    assert all(rates[0] > 0 for rates in record["results"]["variants"].values())
+    assert quotes.probe_cost_table(record["results"]) in output
 
 
 def test_ctrl_c_stops_the_load_and_the_server(tmp_path, require_tool):

@@ -64,21 +64,16 @@ def test_the_repositorys_docs_match_the_published_run():
 
 
 def test_a_measured_block_quotes_its_benchmark_record_and_links_it(tmp_path, monkeypatch):
-    raw = tmp_path / "bench.json"
-    raw.write_text(
-        json.dumps(
-            {
-                "runs": 3,
-                "floor_command": "python -c 'import x'",
-                "floor_seconds": [0.5, 0.6, 0.7],
-                "service_seconds": [0.6, 0.66, 0.9],
-                "ratio": 1.1,
-            }
-        )
-    )
+    results = {
+        "runs": 3,
+        "floor_command": "python -c 'import x'",
+        "floor_seconds": [0.5, 0.6, 0.7],
+        "service_seconds": [0.6, 0.66, 0.9],
+        "ratio": 1.1,
+    }
     monkeypatch.setattr(measurements, "RECORDS", tmp_path / "records")
     monkeypatch.setattr(measurements, "PUBLISHED", tmp_path / "docs/measurements")
-    record = measurements.record("startup", raw, "./task bench:startup")
+    record = measurements.record("startup", results, "./task bench:startup")
     (tmp_path / "docs/measurements").mkdir(parents=True)
     shutil.copy(record, tmp_path / "docs/measurements")
     doc = "<!-- measured:startup -->\n<!-- /measured:startup -->\n"
