@@ -190,7 +190,7 @@ def cmd_quote(args: argparse.Namespace) -> int:
     if args.check:
         stale = quotes.stale()
         for path in stale:
-            print(f"out of date: {path}; run ./task loadtest:quote", file=sys.stderr)
+            print(f"out of date: {path}; run ./task docs:quote", file=sys.stderr)
         return 1 if stale else 0
     for path in quotes.write():
         print(f"updated {path}")
@@ -276,7 +276,9 @@ def parser() -> argparse.ArgumentParser:
     pub = sub.add_parser("publish", help="publish a report folder made from a clean commit; update the docs")
     pub.add_argument("folder")
     pub.set_defaults(func=cmd_publish)
-    quote = sub.add_parser("quote", help="rewrite the docs' generated blocks from the published run")
+    quote = sub.add_parser(
+        "quote", help="re-render the docs' generated blocks (published run, benchmark records, model manifest)"
+    )
     quote.add_argument("--check", action="store_true", help="only fail if a block is out of date")
     quote.set_defaults(func=cmd_quote)
     cost = sub.add_parser(
@@ -284,7 +286,7 @@ def parser() -> argparse.ArgumentParser:
     )
     cost.set_defaults(func=cmd_probe_cost)
     measured = sub.add_parser("measured", help="record a benchmark's JSON output for bench:publish")
-    measured.add_argument("name", choices=sorted(quotes.MEASURED_BLOCKS))
+    measured.add_argument("name", choices=quotes.RECORD_NAMES)
     measured.add_argument("raw", type=Path)
     measured.add_argument("--command", required=True, help="the command that measured it, as the docs show it")
     measured.set_defaults(func=cmd_measured)

@@ -1,11 +1,12 @@
 """A token issuer on 127.0.0.1 for tests, benchmarks and load tests: it signs JWTs and serves their
 public keys as a JWKS, and can be taken down, slowed to a trickle or padded to any size (the
-attacks the service must survive). It accepts and drops POSTs, so it doubles as the OTLP sink a
-traced service exports to."""
+attacks the service must survive). It accepts POSTs and keeps the last few (`exports`), so it
+doubles as the OTLP receiver a traced service exports to."""
 
 import json
 import threading
 import time
+from collections import deque
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
@@ -47,6 +48,7 @@ class Issuer:
         self.fetches = 0
         self.trickle = 0.0  # seconds between the bytes of a key set, when not 0
         self.padding = 0  # bytes of padding in the key set
+        self.exports: deque[tuple[str, bytes]] = deque(maxlen=100)  # (path, body) of the last POSTs
         self.server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
         self.base = f"http://127.0.0.1:{self.server.server_port}"
         self.url = f"{self.base}/certs"
@@ -84,8 +86,8 @@ class Issuer:
                     self.wfile.flush()
                     time.sleep(issuer.trickle)
 
-            def do_POST(self) -> None:  # an OTLP export: read and dropped
-                self.rfile.read(int(self.headers.get("content-length", 0)))
+            def do_POST(self) -> None:  # an OTLP export
+                issuer.exports.append((self.path, self.rfile.read(int(self.headers.get("content-length", 0)))))
                 self.send_response(200)
                 self.send_header("content-length", "0")
                 self.end_headers()

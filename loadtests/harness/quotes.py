@@ -3,9 +3,10 @@
 A block sits between `<!-- loadtest:NAME -->` and `<!-- /loadtest:NAME -->` in Markdown, or
 `# loadtest:NAME` and `# /loadtest:NAME` in Terraform, and is rendered from the summary.json of
 the run in loadtests/reports/published/; a `<!-- measured:NAME -->` block is rendered from the
-benchmark record docs/measurements/NAME.json (measurements.py). `task loadtest:publish` and
+benchmark record docs/measurements/NAME.json (measurements.py), and a `<!-- model:NAME -->` block
+from the bundled model's manifest (what `./task model:import` measured). `task loadtest:publish` and
 `task bench:publish` rewrite every block; a test fails when a block differs from what the
-published figures say (`task loadtest:quote` fixes it).
+published figures say (`task docs:quote` fixes it).
 """
 
 import json
@@ -15,6 +16,8 @@ import statistics
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
+
+from predictor.artifacts import BUNDLED_DIR, Manifest, read_manifest
 
 from harness import measurements
 from harness.publish import PUBLISHED
@@ -66,6 +69,8 @@ def summary(figures: dict[str, Any], link: str) -> str:
             f"{ours['ratio_to_reference']:.1f}x the challenge's reference app and "
             f"{ours['throughput'] / bare['throughput']:.0%} of the bare-ASGI ceiling.",
             f"- SLO drill (deliberate faults): alerts fired {_fired(figures)}.",
+            "",
+            f"![the challenge phase, second by second]({os.path.dirname(link)}/challenge.png)",
         ]
     )
 
@@ -86,6 +91,8 @@ def resumen(figures: dict[str, Any], link: str) -> str:
             f"- Frente a la app de referencia del desafío, con la misma carga de wrk: "
             f"**{es(ours['ratio_to_reference'], 1)} veces** su throughput.",
             f"- Simulacro de SLO (fallas deliberadas): alertas disparadas {_fired(figures)}.",
+            "",
+            f"![la fase del desafío, segundo a segundo]({os.path.dirname(link)}/challenge.png)",
         ]
     )
 
@@ -115,11 +122,46 @@ def capacity(figures: dict[str, Any], link: str) -> str:
     )
 
 
+SERVIDORES = {
+    "reference": "app de referencia del desafío (servidor de desarrollo de Flask, deserializa el pickle en cada request)",
+    "flask": "Flask + gunicorn, el modelo cargado una vez",
+    "litestar": "handler tipado de Litestar, mismo modelo",
+    "ours": "nuestro servicio, telemetría activa",
+    "bare": "ASGI puro que solo devuelve los bytes fijos (el techo)",
+}
+
+
+def escalera(figures: dict[str, Any], link: str) -> str:
+    """Question 3a's measured ladder, from the reference app to the ceiling, and what capacity buys."""
+    knee = figures["capacity"]["knee"]
+    lines = [
+        f"Corrida publicada ([informe]({link}), sección 4), la misma carga de wrk para cada servidor, "
+        "rondas alternadas, medianas:",
+        "",
+        "| servidor | req/s | p99 (ms) | errores | veces la referencia |",
+        "|---|---:|---:|---:|---:|",
+    ]
+    lines += [
+        f"| {SERVIDORES.get(a['key'], a['title'])} | {es(a['throughput'])} | {es(a['p99'], 1)} | {es(a['errors'])} "
+        f"| {es(a['ratio_to_reference'], 1)} |"
+        for a in figures["anchors"]
+    ]
+    lines += [
+        "",
+        f"Capacidad dentro del SLO de latencia, por worker: **{es(knee['rate'])} req/s**; a esa tasa hay en promedio "
+        f"{es(knee['in_flight'], 1)} requests en curso (tasa x latencia media) y una cola de "
+        f"{es(knee['queue_within_slo'])} se vacía dentro del umbral de {es(figures['latency_threshold_ms'])} ms "
+        "(tasa x umbral).",
+    ]
+    return "\n".join(lines)
+
+
 BLOCKS: dict[str, Callable[[dict[str, Any], str], str]] = {
     "summary": summary,
     "resumen": resumen,
     "anchors": anchors,
     "capacity": capacity,
+    "escalera": escalera,
 }
 
 
@@ -142,6 +184,34 @@ def overhead_table(results: dict[str, Any]) -> str:
         lines.append(
             f"| {name} | {_median_range(rps)} | {statistics.median(p50):.2f} | {_median_range(p99, 2)} "
             f"| **{statistics.median(rps) / base['rps']:.2f}** | {statistics.median(p99) / base['p99']:.2f} |"
+        )
+    return "\n".join(lines)
+
+
+VARIANTES = {
+    "no auth": "sin autorización en la app",
+    "API key": "API key",
+    "JWT, verified-token cache": "JWT, desde la caché de tokens verificados",
+    "JWT RS256, verified every request": "JWT RS256, firma verificada en cada request",
+    "JWT ES256, verified every request": "JWT ES256, firma verificada en cada request",
+}
+
+
+def autenticacion(results: dict[str, Any]) -> str:
+    """bench:auth in Spanish, for question 5a: medians and their ratios to no auth."""
+    variants: dict[str, list[dict[str, float]]] = results["variants"]
+    base = {key: statistics.median(r[key] for r in next(iter(variants.values()))) for key in ("rps", "p99")}
+    lines = [
+        f"wrk {results['wrk']}, 1 worker, mediana de {results['rounds']} rondas alternadas:",
+        "",
+        "| variante | req/s | p99 (ms) | throughput frente a sin auth | p99 frente a sin auth |",
+        "|---|---:|---:|---:|---:|",
+    ]
+    for name, rows in variants.items():
+        rps, p99 = (statistics.median(r[key] for r in rows) for key in ("rps", "p99"))
+        lines.append(
+            f"| {VARIANTES.get(name, name)} | {es(rps)} | {es(p99, 1)} | {es(rps / base['rps'], 2)}x "
+            f"| {es(p99 / base['p99'], 2)}x |"
         )
     return "\n".join(lines)
 
@@ -178,10 +248,10 @@ def probe_cost_table(results: dict[str, Any]) -> str:
     return "\n".join(lines)
 
 
-def request_path_table(results: dict[str, Any]) -> str:
-    """bench:request-path: pytest-benchmark's medians, per request (or per check)."""
+def request_path_table(results: dict[str, Any], only: str = "") -> str:
+    """bench:request-path: pytest-benchmark's medians, per request (or per check); `only` filters by name."""
     rows = []
-    for bench in results["benchmarks"]:
+    for bench in (b for b in results["benchmarks"] if only in b["name"]):
         per_round = bench["extra_info"].get("requests_per_round") or bench["extra_info"].get("checks_per_round", 1)
         rows.append((bench["name"], bench["stats"]["median"] / per_round * 1e6, bench["stats"]["rounds"]))
     lines = ["| benchmark | µs per request or check (median) | rounds |", "|---|---:|---:|"]
@@ -216,31 +286,46 @@ def image_table(results: dict[str, Any]) -> str:
     )
 
 
-MEASURED_BLOCKS: dict[str, Callable[[dict[str, Any]], str]] = {
-    "request-path": request_path_table,
-    "telemetry": overhead_table,
-    "auth": overhead_table,
-    "startup": startup_table,
-    "startup-image": startup_table,
-    "image": image_table,
-    "fairness": fairness_table,
-    "probe-cost": probe_cost_table,
+MEASURED_BLOCKS: dict[str, tuple[str, Callable[[dict[str, Any]], str]]] = {  # block: (record, renderer)
+    "request-path": ("request-path", request_path_table),
+    "auth-checks": ("request-path", lambda results: request_path_table(results, only="check")),
+    "telemetry": ("telemetry", overhead_table),
+    "auth": ("auth", overhead_table),
+    "autenticacion": ("auth", autenticacion),
+    "startup": ("startup", startup_table),
+    "startup-image": ("startup-image", startup_table),
+    "image": ("image", image_table),
+    "fairness": ("fairness", fairness_table),
+    "probe-cost": ("probe-cost", probe_cost_table),
 }
+RECORD_NAMES = sorted({record for record, _ in MEASURED_BLOCKS.values()})
 NOT_MEASURED = "Not measured at a published commit yet (the bench task, then `./task bench:publish`)."
 
 
-def _measured(name: str, link_from: Path) -> str:
+SPANISH = {"autenticacion"}
+NO_MEDIDO = "Todavía no se midió en un commit publicado (la tarea de benchmark y luego `./task bench:publish`)."
+
+
+def _measured(block: str, link_from: Path) -> str:
+    name, render = MEASURED_BLOCKS[block]
     record = measurements.published(name)
+    spanish = block in SPANISH
     if record is None:
-        return NOT_MEASURED
+        return NO_MEDIDO if spanish else NOT_MEASURED
     link = os.path.relpath(measurements.PUBLISHED / f"{name}.json", link_from)
+    where = (
+        f"{record['cores']} núcleos ({record['cpu']}), carga promedio {es(record['load_average'][0], 2)} "
+        f"([registro]({link}))"
+        if spanish
+        else f"{record['cores']} cores ({record['cpu']}), load average {record['load_average'][0]:.2f} ([record]({link}))"
+    )
     return (
-        f"`{record['command']}`, {record['measured_at_utc']} UTC, commit {record['commit']}, {record['cores']} cores "
-        f"({record['cpu']}), load average {record['load_average'][0]:.2f} ([record]({link})):\n\n"
-        + MEASURED_BLOCKS[name](record["results"])
+        f"`{record['command']}`, {record['measured_at_utc']} UTC, commit {record['commit']}, {where}:\n\n"
+        + render(record["results"])
     )
 
 
+MODEL = re.compile(r"(<!-- model:(?P<name>[\w-]+) -->\n)(?P<body>.*?)(<!-- /model:(?P=name) -->)", re.DOTALL)
 MEASURED = re.compile(r"(<!-- measured:(?P<name>[\w-]+) -->\n)(?P<body>.*?)(<!-- /measured:(?P=name) -->)", re.DOTALL)
 MARKDOWN = re.compile(r"(<!-- loadtest:(?P<name>[\w-]+) -->\n)(?P<body>.*?)(<!-- /loadtest:(?P=name) -->)", re.DOTALL)
 TERRAFORM = re.compile(r"(# loadtest:(?P<name>[\w-]+)\n)(?P<body>.*?)(# /loadtest:(?P=name))", re.DOTALL)
@@ -263,7 +348,11 @@ def rendered(path: Path, text: str) -> str:
         return f"{match[1]}{body}\n{match[4]}"
 
     text = (TERRAFORM if terraform else MARKDOWN).sub(block, text)
-    return text if terraform else MEASURED.sub(lambda m: f"{m[1]}{_measured(m['name'], path.parent)}\n{m[4]}", text)
+    if terraform:
+        return text
+    text = MEASURED.sub(lambda m: f"{m[1]}{_measured(m['name'], path.parent)}\n{m[4]}", text)
+    manifest = read_manifest(BUNDLED_DIR)
+    return MODEL.sub(lambda m: f"{m[1]}{MODEL_BLOCKS[m['name']](manifest)}\n{m[4]}", text)
 
 
 def stale() -> list[Path]:

@@ -60,7 +60,7 @@ def test_without_a_published_run_the_blocks_say_so(tmp_path, monkeypatch):
 
 
 def test_the_repositorys_docs_match_the_published_run():
-    assert quotes.stale() == [], "run ./task loadtest:quote (or publish) and commit the docs"
+    assert quotes.stale() == [], "run ./task docs:quote (or publish) and commit the docs"
 
 
 def test_a_measured_block_quotes_its_benchmark_record_and_links_it(tmp_path, monkeypatch):

@@ -4,7 +4,7 @@ Each variant is a real server (1 worker: `predictor serve`, or uvicorn with the 
 OpenTelemetry instrumentation around our app, standard_otel.py), started once and warmed up, all
 pinned to core 0 (only the one under load uses it); wrk on core 1 sends the challenge body. Variants
 alternate in short runs, round by round, so that a noisy neighbour hurts them alike. Single runs
-on a shared VM vary by +-20%, so the table reports the median of many rounds, their range, and
+on a shared VM vary widely, so the table reports the median of many rounds, their range, and
 the ratio of the medians to the first variant. What the service talks to (a JWKS issuer, an
 OTLP collector) is harness.jwks.Issuer, served by this process on 127.0.0.1.
 """
