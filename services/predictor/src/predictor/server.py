@@ -9,6 +9,7 @@ GRACEFUL_SHUTDOWN_SECONDS to finish. The exit status is 0 with any number of wor
 
 import asyncio
 import contextlib
+import importlib
 import os
 import socket
 import tempfile
@@ -24,6 +25,8 @@ from predictor.protocol import Limits, protocol_class
 from predictor.settings import Settings
 from predictor.supervisor import supervise
 
+APP_MODULE = "predictor.app"
+
 
 def serve(settings: Settings) -> int:
     """Verify the model here first, so a bad artifact fails fast with one clear line; then serve.
@@ -32,6 +35,7 @@ def serve(settings: Settings) -> int:
     environment through the factory and verifies the model again before it reports ready.
     """
     load_model(Path(settings.model_path) if settings.model_path else None, settings.model_sha256)
+    importlib.import_module(APP_MODULE)  # once, here: the forked workers inherit it (supervisor.py)
     with tempfile.TemporaryDirectory(prefix="predictor-metrics-") as share:
         os.environ["PREDICTOR_METRICS_DIR"] = settings.predictor_metrics_dir or share  # read by every worker
         listener = uvicorn_config(settings).bind_socket()
@@ -40,7 +44,7 @@ def serve(settings: Settings) -> int:
 
 def uvicorn_config(settings: Settings) -> uvicorn.Config:
     return uvicorn.Config(
-        "predictor.app:create_app",
+        f"{APP_MODULE}:create_app",
         factory=True,
         host=settings.host,
         port=settings.port,
