@@ -17,11 +17,10 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from predictor.artifacts import BUNDLED_DIR, Holdout, Manifest, read_manifest
-
 from harness import measurements
 from harness.publish import PUBLISHED
 from harness.server import REPO
+from predictor.artifacts import BUNDLED_DIR, Holdout, Manifest, read_manifest
 
 DOCS = [
     REPO / "README.md",
@@ -123,7 +122,9 @@ def capacity(figures: dict[str, Any], link: str) -> str:
 
 
 SERVIDORES = {
-    "reference": "app de referencia del desafío (servidor de desarrollo de Flask, deserializa el pickle en cada request)",
+    "reference": (
+        "app de referencia del desafío (servidor de desarrollo de Flask, deserializa el pickle en cada request)"
+    ),
     "flask": "Flask + gunicorn, el modelo cargado una vez",
     "litestar": "handler tipado de Litestar, mismo modelo",
     "ours": "nuestro servicio, telemetría activa",
@@ -321,12 +322,17 @@ def _measured(block: str, link_from: Path) -> str:
         f"{record['cores']} núcleos ({record['cpu']}), carga promedio {es(record['load_average'][0], 2)} "
         f"([registro]({link}))"
         if spanish
-        else f"{record['cores']} cores ({record['cpu']}), load average {record['load_average'][0]:.2f} ([record]({link}))"
+        else f"{record['cores']} cores ({record['cpu']}), load average {record['load_average'][0]:.2f} "
+        f"([record]({link}))"
     )
     return (
         f"`{record['command'].strip()}`, {record['measured_at_utc']} UTC, commit {record['commit']}, {where}:\n\n"
         + render(record["results"])
     )
+
+
+ENGLISH_MATRIX = ("predicted on time", "predicted delayed", "on time", "delayed")
+SPANISH_MATRIX = ("predicho a tiempo", "predicho atrasado", "a tiempo", "atrasado")
 
 
 def _matrix(matrix: list[list[int]], labels: tuple[str, str, str, str], number: Callable[[int], str]) -> list[str]:
@@ -360,20 +366,20 @@ def holdout_table(manifest: Manifest) -> str:
             f"On the team's test split ({h.rows:,} flights of `x_test` the model was not trained on), "
             "from the manifest's `holdout`:",
             "",
-            *_matrix(h.confusion_matrix, ("predicted on time", "predicted delayed", "on time", "delayed"), "{:,}".format),
+            *_matrix(h.confusion_matrix, ENGLISH_MATRIX, "{:,}".format),
             "",
             notebook,
             "",
             "| metric | value | what it means for a caller |",
             "|---|---:|---|",
-            f"| recall of \"delayed\" | {h.recall_delayed:.4f} | of the flights that were late, it flags "
+            f'| recall of "delayed" | {h.recall_delayed:.4f} | of the flights that were late, it flags '
             f"{h.recall_delayed:.0%} |",
-            f"| precision of \"delayed\" | {h.precision_delayed:.4f} | of the flights it flags, "
+            f'| precision of "delayed" | {h.precision_delayed:.4f} | of the flights it flags, '
             f"{h.precision_delayed:.0%} are late |",
             f"| accuracy | {h.accuracy:.4f} | |",
-            f"| F1 of \"delayed\" | {h.f1_delayed:.4f} | |",
+            f'| F1 of "delayed" | {h.f1_delayed:.4f} | |',
             f"| ROC AUC | {h.roc_auc:.4f} | the chance that its probability ranks a late flight above an on-time one |",
-            f"| share predicted delayed | {h.predicted_delay_share:.4f} | it says \"delayed\" for "
+            f'| share predicted delayed | {h.predicted_delay_share:.4f} | it says "delayed" for '
             f"{h.predicted_delay_share:.0%} of flights, against {_delayed_share(h):.0%} that are |",
         ]
     )
@@ -391,7 +397,11 @@ def parity_line(manifest: Manifest) -> str:
     )
 
 
-FILAS = {"valid flights": "vuelos posibles", "random 0/1 vectors": "vectores 0/1 al azar", "holdout": "filas de `x_test`"}
+FILAS = {
+    "valid flights": "vuelos posibles",
+    "random 0/1 vectors": "vectores 0/1 al azar",
+    "holdout": "filas de `x_test`",
+}
 
 
 def modelo(manifest: Manifest) -> str:
@@ -403,14 +413,14 @@ def modelo(manifest: Manifest) -> str:
     rows = ", ".join(f"{es(count)} {FILAS.get(name, name)}" for name, count in p.rows.items())
     return "\n".join(
         [
-            *_matrix(h.confusion_matrix, ("predicho a tiempo", "predicho atrasado", "a tiempo", "atrasado"), es),
+            *_matrix(h.confusion_matrix, SPANISH_MATRIX, es),
             "",
             f"- Matriz de confusión sobre `x_test` ({es(h.rows)} vuelos que el modelo no vio al entrenar): "
             f"**{notebook} a la que registró el notebook del equipo** (`matches_notebook`).",
             f"- scikit-learn {p.sklearn_version} (`predict` y `predict_proba` del estimador del pickle) contra los "
             f"pesos servidos, en {rows}: {p.label_mismatches} etiquetas distintas; las probabilidades difieren a "
             f"lo más en {f'{p.max_probability_difference:.1e}'.replace('.', ',')}.",
-            f"- Recall de \"atrasado\" {es(h.recall_delayed, 4)}, precisión {es(h.precision_delayed, 4)}, "
+            f'- Recall de "atrasado" {es(h.recall_delayed, 4)}, precisión {es(h.precision_delayed, 4)}, '
             f"ROC AUC {es(h.roc_auc, 4)}: la ficha del modelo explica qué significan para quien llama.",
         ]
     )

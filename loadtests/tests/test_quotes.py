@@ -6,6 +6,9 @@ from pathlib import Path
 
 import pytest
 from harness import findings, measurements, quotes
+from harness.server import REPO
+
+from predictor.artifacts import BUNDLED_DIR, read_manifest
 
 RUN = Path(__file__).parent / "fixtures/run"
 DOC = """# A doc
@@ -79,8 +82,26 @@ def test_a_measured_block_quotes_its_benchmark_record_and_links_it(tmp_path, mon
     doc = "<!-- measured:startup -->\n<!-- /measured:startup -->\n"
     text = quotes.rendered(tmp_path / "docs/performance.md", doc)
     assert "`./task bench:startup`" in text and "([record](measurements/startup.json))" in text
-    assert "| **ratio** | **1.10** |" in text and "0.660 (0.600-0.900)" in text
+    assert "| **ratio** (target: at most 1.2x) | **1.10**, within the target |" in text
+    assert "0.660 (0.600-0.900)" in text
     assert quotes.rendered(tmp_path / "docs/performance.md", text) == text
+
+
+def test_a_start_up_ratio_past_the_target_is_called_so():
+    results = {"runs": 1, "floor_command": "x", "floor_seconds": [1.0], "service_seconds": [1.3], "ratio": 1.3}
+    assert "**1.30**, above the target" in quotes.startup_table(results)
+
+
+def test_model_blocks_quote_the_bundled_manifest():
+    manifest = read_manifest(BUNDLED_DIR)
+    assert manifest.holdout is not None and manifest.sklearn_parity is not None
+    (on_time, _), (_, delayed_flagged) = manifest.holdout.confusion_matrix
+    doc = "<!-- model:holdout -->\n<!-- /model:holdout -->\n<!-- model:modelo -->\n<!-- /model:modelo -->\n"
+    text = quotes.rendered(REPO / "docs/model.md", doc)
+    assert f"| **on time** | {on_time:,} |" in text and f"| {delayed_flagged:,} |" in text
+    assert f"| **a tiempo** | {quotes.es(on_time)} |" in text
+    assert f"{manifest.sklearn_parity.label_mismatches} etiquetas distintas" in text
+    assert ("cell for cell" in text) is bool(manifest.holdout.matches_notebook)
 
 
 def test_a_figure_edited_by_hand_inside_a_block_is_caught(tmp_path, monkeypatch):
