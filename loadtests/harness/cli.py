@@ -21,6 +21,7 @@ from pathlib import Path
 
 from harness import (
     anchors,
+    bench_tables,
     capacity,
     challenge,
     drill,
@@ -213,7 +214,7 @@ def cmd_publish_measurements(_args: argparse.Namespace) -> int:
 
 def cmd_probe_cost(args: argparse.Namespace) -> int:
     results = probecost.measure(args.connections, args.duration, args.probe_rate, args.rounds)
-    print("\n" + quotes.probe_cost_table(results))
+    print("\n" + bench_tables.probe_cost_table(results))
     flags = f"--connections {args.connections} --duration {args.duration} --probe-rate {args.probe_rate:g}"
     _record("probe-cost", results, f"./task loadtest:probe-cost -- {flags} --rounds {args.rounds}")
     return 0
@@ -222,7 +223,7 @@ def cmd_probe_cost(args: argparse.Namespace) -> int:
 def cmd_fairness(args: argparse.Namespace) -> int:
     folder = report_folder("fairness")
     results = fairness.measure(folder, args.rounds, args.duration)
-    print("\n" + quotes.fairness_table(results))
+    print("\n" + bench_tables.fairness_table(results))
     print(f"raw wrk outputs in {folder}")
     _record("fairness", results, f"./task loadtest:fairness -- --rounds {args.rounds} --duration {args.duration:g}")
     return 0

@@ -5,7 +5,7 @@ neighbour hurts them alike: single rows alone; single rows beside a batch flood 
 taking turns (MAX_CONCURRENT_BATCHES=1, the default); the same flood with every batch computed as
 soon as its body is in (MAX_CONCURRENT_BATCHES=1000, as before the limit existed). wrk sends single
 rows on 32 connections and 1000-row batches on 8 connections at the same time; the table
-(quotes.fairness_table) gives the median over rounds of the single rows' p99 and of both throughputs.
+(bench_tables.fairness_table) gives the median over rounds of the single rows' p99 and of both throughputs.
 """
 
 import contextlib
@@ -26,7 +26,7 @@ VARIANTS = {
 
 
 def measure(folder: Path, rounds: int, seconds: float) -> dict[str, Any]:
-    """Every round's (single rows' p99 in ms, single rows/s, batches/s) per variant (quotes.fairness_table)."""
+    """Every round's (single rows' p99 in ms, single rows/s, batches/s) per variant (bench_tables.fairness_table)."""
     singles, batches = folder / "singles.txt", folder / "batches.txt"
     singles.write_bytes(single_lines())
     vectors = valid_vectors()

@@ -33,7 +33,7 @@ def _round(url: str, folder: Path, variant: str, connections: int, seconds: int,
 
 
 def measure(connections: int, seconds: int, probe_rate: float, rounds: int) -> dict[str, Any]:
-    """wrk's throughput in every round, per variant (quotes.probe_cost_table)."""
+    """wrk's throughput in every round, per variant (bench_tables.probe_cost_table)."""
     with tempfile.TemporaryDirectory(prefix="probe-cost-") as scratch:
         folder = Path(scratch)
         phases.write_payloads(folder)

@@ -12,8 +12,8 @@ from pathlib import Path
 from typing import Any
 
 from harness import challenge, drill, findings, plots
-from harness.quotes import es
 from harness.results import PhaseResult
+from harness.spanish import es
 from harness.thresholds import Check, Thresholds
 
 FILES = {

@@ -16,7 +16,7 @@ import urllib.request
 from pathlib import Path
 
 import pytest
-from harness import quotes, server
+from harness import bench_tables, server
 from harness.jwks import Issuer
 from harness.payloads import malformed_requests, single_body, valid_vectors
 
@@ -151,7 +151,7 @@ def test_fairness_measures_single_rows_beside_a_batch_flood(tmp_path, require_to
     assert float(rows[1].split("|")[4]) > 0  # and batches beside them
     record = json.loads((tmp_path / "records/fairness.json").read_text())  # for bench:publish
     assert record["command"] == "./task loadtest:fairness -- --rounds 1 --duration 1"
-    assert quotes.fairness_table(record["results"]).splitlines()[-3:] == rows
+    assert bench_tables.fairness_table(record["results"]).splitlines()[-3:] == rows
 
 
 def test_probe_cost_compares_the_challenge_run_with_and_without_its_series(tmp_path, require_tool):
@@ -162,7 +162,7 @@ def test_probe_cost_compares_the_challenge_run_with_and_without_its_series(tmp_p
     record = json.loads((tmp_path / "records/probe-cost.json").read_text())
     assert list(record["results"]["variants"]) == ["totals only", "series", "series + probe"]
     assert all(rates[0] > 0 for rates in record["results"]["variants"].values())
-    assert quotes.probe_cost_table(record["results"]) in output
+    assert bench_tables.probe_cost_table(record["results"]) in output
 
 
 def test_ctrl_c_stops_the_load_and_the_server(tmp_path, require_tool):

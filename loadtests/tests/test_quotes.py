@@ -5,8 +5,9 @@ import shutil
 from pathlib import Path
 
 import pytest
-from harness import findings, measurements, quotes
+from harness import bench_tables, findings, measurements, quotes
 from harness.server import REPO
+from harness.spanish import es
 
 from predictor.artifacts import BUNDLED_DIR, read_manifest
 
@@ -44,7 +45,7 @@ def test_blocks_quote_the_published_summary_and_link_its_report(published, tmp_p
     assert "old figures" not in text
     assert "[report](../published/20261130T094357Z/summary.md)" in text
     assert f"**{figures['challenge']['answered_in_window']:,} requests answered within 45 s**" in text
-    assert f"**{quotes.es(figures['challenge']['answered_in_window'])} requests respondidas en 45 s**" in text
+    assert f"**{es(figures['challenge']['answered_in_window'])} requests respondidas en 45 s**" in text
     assert text.count("| our service, telemetry on |") == 1
     assert quotes.rendered(doc, text) == text  # rendering is stable
 
@@ -89,7 +90,7 @@ def test_a_measured_block_quotes_its_benchmark_record_and_links_it(tmp_path, mon
 
 def test_a_start_up_ratio_past_the_target_is_called_so():
     results = {"runs": 1, "floor_command": "x", "floor_seconds": [1.0], "service_seconds": [1.3], "ratio": 1.3}
-    assert "**1.30**, above the target" in quotes.startup_table(results)
+    assert "**1.30**, above the target" in bench_tables.startup_table(results)
 
 
 def test_model_blocks_quote_the_bundled_manifest():
@@ -99,7 +100,7 @@ def test_model_blocks_quote_the_bundled_manifest():
     doc = "<!-- model:holdout -->\n<!-- /model:holdout -->\n<!-- model:modelo -->\n<!-- /model:modelo -->\n"
     text = quotes.rendered(REPO / "docs/model.md", doc)
     assert f"| **on time** | {on_time:,} |" in text and f"| {delayed_flagged:,} |" in text
-    assert f"| **a tiempo** | {quotes.es(on_time)} |" in text
+    assert f"| **a tiempo** | {es(on_time)} |" in text
     assert f"{manifest.sklearn_parity.label_mismatches} etiquetas distintas" in text
     assert ("cell for cell" in text) is bool(manifest.holdout.matches_notebook)
 

@@ -20,9 +20,9 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 from harness import server, wrk
+from harness.bench_tables import overhead_table
 from harness.jwks import Issuer
 from harness.payloads import CHALLENGE_VECTOR, single_body
-from harness.quotes import overhead_table
 
 HERE = Path(__file__).parent
 PIN_SERVER, PIN_LOAD = ("taskset", "-c", "0"), ("taskset", "-c", "1")
