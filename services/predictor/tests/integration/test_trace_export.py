@@ -15,20 +15,22 @@ from predictor.features import CHALLENGE_EXAMPLE
 pytestmark = pytest.mark.integration
 
 
-def exported_spans(receiver: Issuer, seconds: float = 15) -> list:
+def exported_spans(receiver: Issuer, names: set[str], seconds: float = 15) -> dict:
+    """The spans named `names`, from every trace export received so far (a batch may hold only some)."""
     deadline = time.monotonic() + seconds
     while time.monotonic() < deadline:
-        for path, body in list(receiver.exports):
-            if path == "/v1/traces":
-                request = ExportTraceServiceRequest.FromString(body)
-                return [
-                    span
-                    for resource in request.resource_spans
-                    for scope in resource.scope_spans
-                    for span in scope.spans
-                ]
+        spans = {
+            span.name: span
+            for path, body in list(receiver.exports)
+            if path == "/v1/traces"
+            for resource in ExportTraceServiceRequest.FromString(body).resource_spans
+            for scope in resource.scope_spans
+            for span in scope.spans
+        }
+        if names <= spans.keys():
+            return spans
         time.sleep(0.05)
-    raise AssertionError("no OTLP trace export arrived")
+    raise AssertionError(f"no OTLP trace export with {sorted(names)} arrived")
 
 
 def test_a_callers_sampled_trace_is_exported_with_the_server_and_predict_spans(predictor_factory):
@@ -42,7 +44,7 @@ def test_a_callers_sampled_trace_is_exported_with_the_server_and_predict_spans(p
             headers={"traceparent": f"00-{trace_id}-{parent_id}-01"},  # sampled by the caller
         )
         assert answer.status_code == 200
-        spans = {span.name: span for span in exported_spans(receiver)}
+        spans = exported_spans(receiver, {"POST /api", "predict"})
     finally:
         receiver.close()
     server, predict = spans["POST /api"], spans["predict"]
