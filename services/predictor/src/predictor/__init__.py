@@ -1,5 +1,1 @@
 """Flight-delay prediction service for Santiago airport (SCL)."""
-
-from importlib.metadata import version
-
-__version__ = version("predictor")

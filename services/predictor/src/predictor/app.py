@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any
 from litestar import Litestar
 
 from predictor.litestar_app import litestar_app
-from predictor.loading import load_model
+from predictor.loading import LoadedModel, load_model
 from predictor.openapi import openapi_document
 from predictor.prediction import PredictionApp, prediction_routes
 from predictor.settings import Settings, load_settings, split
@@ -26,10 +26,14 @@ if TYPE_CHECKING:
 log = logging.getLogger("predictor")
 
 
-def create_app(settings: Settings | None = None, telemetry: Telemetry | None = None) -> PredictionApp:
+def create_app(
+    settings: Settings | None = None, telemetry: Telemetry | None = None, loaded: LoadedModel | None = None
+) -> PredictionApp:
+    """`loaded`: a model already verified (by `predictor serve`, before it forked this worker)."""
     settings = settings or load_settings()
     telemetry = telemetry or Telemetry(settings)
-    state = ServiceState(load_model(Path(settings.model_path) if settings.model_path else None, settings.model_sha256))
+    model_path = Path(settings.model_path) if settings.model_path else None
+    state = ServiceState(loaded or load_model(model_path, settings.model_sha256))
     telemetry.model_loaded(state.loaded)
     authorizer = _authorizer(settings, telemetry)
     if authorizer is not None:

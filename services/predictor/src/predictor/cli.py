@@ -1,6 +1,7 @@
 """`predictor`: serve the API, and the model pipeline (import a pickle, retrain, verify)."""
 
 import argparse
+import gc
 import sys
 from pathlib import Path
 
@@ -39,6 +40,7 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def _serve(_: argparse.Namespace) -> int:
+    gc.disable()  # until the workers fork (predictor.server.serve)
     from predictor.server import serve
 
     return serve(load_settings())

@@ -6,12 +6,14 @@ from typing import Any
 
 import msgspec
 from litestar import Litestar, MediaType, Request, Response, get
+from litestar.config.app import AppConfig
 from litestar.events import BaseEventEmitterBackend
 from litestar.exceptions import HTTPException, ImproperlyConfiguredException
+from litestar.plugins import PluginProtocol
+from litestar.plugins.core import MsgspecDIPlugin
 
 from predictor.errors import ApiError, from_framework, not_ready
 from predictor.state import ServiceState
-from predictor.telemetry.exposition import CONTENT_TYPE
 
 
 def litestar_app(
@@ -56,13 +58,16 @@ def litestar_app(
                 raise ApiError(
                     401, "missing_credentials", "send a metrics token", headers=[(b"www-authenticate", b"Bearer")]
                 )
-        return Response(metrics(), headers={"content-type": CONTENT_TYPE})
+        text = metrics()
+        from predictor.telemetry.exposition import CONTENT_TYPE  # loaded by the first scrape (exposition.py)
+
+        return Response(text, headers={"content-type": CONTENT_TYPE})
 
     @get(["/schema", "/schema/openapi.json"], sync_to_thread=False)
     def schema() -> dict[str, Any]:
         return document
 
-    return Litestar(
+    return Framework(
         route_handlers=[live, ready, health, model, prometheus, schema],
         lifespan=list(lifespan),
         exception_handlers={ApiError: _api_error, HTTPException: _http_error},
@@ -71,6 +76,24 @@ def litestar_app(
         event_emitter_backend=NoEvents,
         logging_config=None,  # uvicorn's log_config (logs.py) sets up logging; Litestar's own costs 10 ms
     )
+
+
+class Framework(Litestar):
+    """Litestar without two steps of every app build that this app never needs, each an import
+    attempt paid on every cold start (`./task bench:startup`). One imports Litestar's OpenTelemetry
+    plugin to put that plugin's middleware first; this app uses neither (it loads the whole of
+    opentelemetry-instrumentation-asgi where that is installed, as in the dev venv for
+    `./task bench:telemetry`). The other looks for pydantic and attrs to add their plugins; the
+    app has no models of either. tests/unit/test_startup_imports.py notices if Litestar renames
+    these steps."""
+
+    @staticmethod
+    def _patch_opentelemetry_middleware(config: AppConfig) -> AppConfig:
+        return config
+
+    @staticmethod
+    def _get_default_plugins(plugins: list[PluginProtocol]) -> list[PluginProtocol]:
+        return [*plugins, MsgspecDIPlugin()]
 
 
 class NoEvents(BaseEventEmitterBackend):

@@ -9,42 +9,51 @@ GRACEFUL_SHUTDOWN_SECONDS to finish. The exit status is 0 with any number of wor
 
 import asyncio
 import contextlib
-import importlib
-import os
+import gc
 import socket
 import tempfile
 import threading
+from collections.abc import Callable
+from functools import partial
 from multiprocessing.synchronize import Barrier
 from pathlib import Path
 
+import msgspec
 import uvicorn
 
+from predictor.app import create_app
 from predictor.loading import load_model
 from predictor.logs import log_config
+from predictor.prediction import PredictionApp
 from predictor.protocol import Limits, protocol_class
 from predictor.settings import Settings
 from predictor.supervisor import supervise
 
-APP_MODULE = "predictor.app"
+AppFactory = Callable[[], PredictionApp]
 
 
 def serve(settings: Settings) -> int:
-    """Verify the model here first, so a bad artifact fails fast with one clear line; then serve.
+    """Verify the model here, once, so a bad artifact fails fast with one clear line; then serve.
 
-    Workers are separate processes (WEB_CONCURRENCY); each one builds the app from the same
-    environment through the factory and verifies the model again before it reports ready.
+    Workers are forked processes (WEB_CONCURRENCY, supervisor.py): each inherits the verified
+    model and builds its own app (telemetry, authorizer, event loop) from it.
     """
-    load_model(Path(settings.model_path) if settings.model_path else None, settings.model_sha256)
-    importlib.import_module(APP_MODULE)  # once, here: the forked workers inherit it (supervisor.py)
+    loaded = load_model(Path(settings.model_path) if settings.model_path else None, settings.model_sha256)
+    # Start-up builds objects that live as long as the process; the CLI turned the garbage collector
+    # off while they piled up, so that cold starts do not scan them over and over. Frozen, they are
+    # never scanned again, and no scan in a worker copies their pages (the `gc.freeze` recipe).
+    gc.freeze()
+    gc.enable()
     with tempfile.TemporaryDirectory(prefix="predictor-metrics-") as share:
-        os.environ["PREDICTOR_METRICS_DIR"] = settings.predictor_metrics_dir or share  # read by every worker
-        listener = uvicorn_config(settings).bind_socket()
-        return supervise(_work, settings, listener, settings.web_concurrency)
+        settings = msgspec.structs.replace(settings, predictor_metrics_dir=settings.predictor_metrics_dir or share)
+        factory = partial(create_app, settings, loaded=loaded)
+        listener = uvicorn_config(settings, factory).bind_socket()
+        return supervise(partial(_work, factory), settings, listener, settings.web_concurrency)
 
 
-def uvicorn_config(settings: Settings) -> uvicorn.Config:
+def uvicorn_config(settings: Settings, factory: AppFactory) -> uvicorn.Config:
     return uvicorn.Config(
-        f"{APP_MODULE}:create_app",
+        factory,
         factory=True,
         host=settings.host,
         port=settings.port,
@@ -60,9 +69,10 @@ def uvicorn_config(settings: Settings) -> uvicorn.Config:
     )
 
 
-def _work(settings: Settings, listener: socket.socket, listeners_closed: Barrier) -> None:
+def _work(factory: AppFactory, settings: Settings, listener: socket.socket, listeners_closed: Barrier) -> None:
     """One worker process (see supervisor.py)."""
-    DrainingServer(uvicorn_config(settings), settings.drain_delay_seconds, listeners_closed).run(sockets=[listener])
+    config = uvicorn_config(settings, factory)
+    DrainingServer(config, settings.drain_delay_seconds, listeners_closed).run(sockets=[listener])
 
 
 class DrainingServer(uvicorn.Server):

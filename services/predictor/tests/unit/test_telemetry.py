@@ -12,8 +12,8 @@ from predictor.app import create_app
 from predictor.features import CHALLENGE_EXAMPLE, TEAM
 from predictor.settings import load_settings
 from predictor.telemetry import Telemetry
-from predictor.telemetry.exposition import SharedRender
 from predictor.telemetry.metrics import BOUNDS, Histogram, MetricsStore, counter_key
+from predictor.telemetry.scrape_cache import SharedRender
 
 EXAMPLE = {"array": list(CHALLENGE_EXAMPLE)}
 PARENT_TRACE = "0af7651916cd43dd8448eb211c80319c"

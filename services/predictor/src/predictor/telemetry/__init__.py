@@ -7,26 +7,25 @@ path: docs/decisions/0003-telemetry.md.
 
 import asyncio
 import contextlib
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import AbstractContextManager
+from importlib.metadata import version
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from litestar.types import ASGIApp, HTTPScope
 from opentelemetry import context, trace
-from opentelemetry.trace import NonRecordingSpan, Span, SpanContext, SpanKind, StatusCode
-from prometheus_client import generate_latest
-from prometheus_client.metrics_core import Metric
+from opentelemetry.trace import NonRecordingSpan, Span, SpanContext, SpanKind, StatusCode, Tracer
 
-from predictor import __version__
 from predictor.loading import LoadedModel
 from predictor.settings import Settings
-from predictor.telemetry.exposition import SharedRender, gauge, registry
-from predictor.telemetry.metrics import MetricsStore, counter_key
+from predictor.telemetry.metrics import Gauge, MetricsStore, counter_key
 from predictor.telemetry.middleware import RequestMetrics
+from predictor.telemetry.scrape_cache import SharedRender
 from predictor.telemetry.tracing import TRACEPARENT, Sampler, caller_context, tracer_provider
 
 if TYPE_CHECKING:
+    from opentelemetry.sdk.trace import TracerProvider
     from opentelemetry.sdk.trace.export import SpanExporter
 
 PUBLISH_SECONDS = 1.0
@@ -43,20 +42,20 @@ class Telemetry:
         self.enabled = not settings.otel_sdk_disabled
         share_dir = Path(settings.predictor_metrics_dir) if settings.predictor_metrics_dir else None
         self.store = MetricsStore(share_dir)
-        self.registry = registry(self.store, self._model_gauges)
-        self.render = SharedRender(share_dir, settings.metrics_cache_seconds, lambda: generate_latest(self.registry))
+        self.render = SharedRender(share_dir, settings.metrics_cache_seconds, self._render)
+        self.exposition_text: Callable[[], bytes] | None = None  # built at the first scrape (_render)
         self.sampler = Sampler(settings.otel_traces_sampler_arg)
         if span_exporter is None and settings.otel_exporter_otlp_endpoint and self.enabled:
             from opentelemetry.exporter.otlp.proto.http.trace_exporter import OTLPSpanExporter
 
             span_exporter = OTLPSpanExporter()  # endpoint and headers from the standard OTEL_* variables
-        self.provider = (
-            tracer_provider(settings.otel_service_name, __version__, span_exporter)
-            if self.enabled and span_exporter is not None
-            else None
-        )
-        self.tracer = self.provider.get_tracer("predictor", __version__) if self.provider else None
-        self.gauges: list[Metric] = []
+        self.provider: TracerProvider | None = None
+        self.tracer: Tracer | None = None
+        if self.enabled and span_exporter is not None:
+            service_version = version("predictor")  # looked up only here: it reads every installed package's metadata
+            self.provider = tracer_provider(settings.otel_service_name, service_version, span_exporter)
+            self.tracer = self.provider.get_tracer("predictor", service_version)
+        self.gauges: list[Gauge] = []
         self.prediction_keys = ("", "")
 
     def model_loaded(self, loaded: LoadedModel) -> None:
@@ -68,18 +67,25 @@ class Telemetry:
         v, source = manifest.version, manifest.source
         info = ("model_version", "source_sha256", "sklearn_version")
         self.gauges = [
-            gauge("predictor_model_info", _INFO_HELP, info, [((v, source.sha256, source.sklearn_version), 1)])
+            Gauge("predictor_model_info", _INFO_HELP, info, [((v, source.sha256, source.sklearn_version), 1)])
         ]
         if manifest.delay_share_band:
             lower, upper = manifest.delay_share_band
             bands = [((v, "lower"), lower), ((v, "upper"), upper)]
-            self.gauges.append(gauge("predictor_model_delay_share_band", _BAND_HELP, ("model_version", "bound"), bands))
+            self.gauges.append(Gauge("predictor_model_delay_share_band", _BAND_HELP, ("model_version", "bound"), bands))
         if manifest.holdout:
             share = [((v,), manifest.holdout.predicted_delay_share)]
-            self.gauges.append(gauge("predictor_model_holdout_delay_share", _HOLDOUT_HELP, ("model_version",), share))
+            self.gauges.append(Gauge("predictor_model_holdout_delay_share", _HOLDOUT_HELP, ("model_version",), share))
 
-    def _model_gauges(self) -> Iterable[Metric]:
+    def _model_gauges(self) -> Iterable[Gauge]:
         return self.gauges
+
+    def _render(self) -> bytes:
+        if self.exposition_text is None:
+            from predictor.telemetry.exposition import Exposition  # prometheus_client: see exposition.py
+
+            self.exposition_text = Exposition(self.store, self._model_gauges)
+        return self.exposition_text()
 
     # --- the hot path ----------------------------------------------------------------------
 

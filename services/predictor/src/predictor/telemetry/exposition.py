@@ -1,20 +1,22 @@
 """/metrics through prometheus_client: our merged store as a custom Collector, plus each worker's
-process metrics from prometheus_client's own ProcessCollector, labelled by pid."""
+process metrics from prometheus_client's own ProcessCollector, labelled by pid.
 
-import fcntl
-import time
-from collections.abc import Callable, Iterable, Sequence
+Imported at the first scrape (telemetry/__init__.py), not at start-up: prometheus_client's
+exposition module brings http.server, urllib and wsgiref, which a start serving no scrape yet
+does not need (`./task bench:startup`).
+"""
+
+from collections.abc import Callable, Iterable
 from itertools import accumulate
-from pathlib import Path
 
-from prometheus_client import CollectorRegistry
+from prometheus_client import CollectorRegistry, generate_latest
 from prometheus_client.exposition import CONTENT_TYPE_PLAIN_0_0_4
 from prometheus_client.metrics_core import CounterMetricFamily, GaugeMetricFamily, HistogramMetricFamily, Metric
 from prometheus_client.process_collector import ProcessCollector
 from prometheus_client.registry import Collector
 from prometheus_client.utils import floatToGoString
 
-from predictor.telemetry.metrics import BOUNDS, COUNTERS, DURATION, DURATION_LABELS, SEPARATOR, MetricsStore
+from predictor.telemetry.metrics import BOUNDS, COUNTERS, DURATION, DURATION_LABELS, SEPARATOR, Gauge, MetricsStore
 
 CONTENT_TYPE = CONTENT_TYPE_PLAIN_0_0_4  # the format Prometheus 2.x scrapes natively
 _LE = [*(floatToGoString(bound) for bound in BOUNDS), "+Inf"]  # type: ignore[no-untyped-call]
@@ -23,7 +25,7 @@ _LE = [*(floatToGoString(bound) for bound in BOUNDS), "+Inf"]  # type: ignore[no
 class StoreCollector(Collector):
     """Request durations and counters of every worker (merged at each scrape), and the fixed gauges."""
 
-    def __init__(self, store: MetricsStore, gauges: Callable[[], Iterable[Metric]]) -> None:
+    def __init__(self, store: MetricsStore, gauges: Callable[[], Iterable[Gauge]]) -> None:
         self.store = store
         self.gauges = gauges
 
@@ -46,7 +48,7 @@ class StoreCollector(Collector):
                 if series_name == name:
                     family.add_metric(values, count)
             yield family
-        yield from self.gauges()
+        yield from map(_family, self.gauges())
 
 
 class WorkerProcesses(Collector):
@@ -71,45 +73,20 @@ def _process_collector(pid: int) -> ProcessCollector:
     return ProcessCollector(pid=lambda: pid, registry=None)
 
 
-class SharedRender:
-    """The last exposition, reused for `seconds` by every worker, so that a flood of scrapes costs
-    one render per interval. Renders happen under a file lock in the workers' share folder, so the
-    cached file always holds the newest merge and scrapes never go backwards, whichever worker
-    answers. Without a share folder (in-process tests) or with 0 seconds, every scrape renders."""
+class Exposition:
+    """The text of /metrics for one worker's store, rendered by prometheus_client."""
 
-    def __init__(self, folder: Path | None, seconds: float, render: Callable[[], bytes]) -> None:
-        self.folder = folder if seconds > 0 else None
-        self.seconds = seconds
-        self.render = render
+    def __init__(self, store: MetricsStore, gauges: Callable[[], Iterable[Gauge]]) -> None:
+        self.registry = CollectorRegistry(auto_describe=False)
+        self.registry.register(StoreCollector(store, gauges))
+        self.registry.register(WorkerProcesses(store.worker_pids))
 
     def __call__(self) -> bytes:
-        if self.folder is None:
-            return self.render()
-        cached = self.folder / "metrics.txt"
-        with (self.folder / "metrics.lock").open("wb") as lock:
-            fcntl.flock(lock, fcntl.LOCK_EX)
-            try:
-                if time.time() - cached.stat().st_mtime < self.seconds:
-                    return cached.read_bytes()
-            except FileNotFoundError:
-                pass
-            text = self.render()
-            partial = cached.with_suffix(".tmp")
-            partial.write_bytes(text)
-            partial.replace(cached)
-            return text
+        return generate_latest(self.registry)
 
 
-def registry(store: MetricsStore, gauges: Callable[[], Iterable[Metric]]) -> CollectorRegistry:
-    metrics = CollectorRegistry(auto_describe=False)
-    metrics.register(StoreCollector(store, gauges))
-    metrics.register(WorkerProcesses(store.worker_pids))
-    return metrics
-
-
-def gauge(name: str, help_text: str, labels: Sequence[str], samples: Iterable[tuple[Sequence[str], float]]) -> Metric:
-    """A gauge family with a sample per (label values, value)."""
-    family = GaugeMetricFamily(name, help_text, labels=labels)
-    for label_values, value in samples:
+def _family(gauge: Gauge) -> Metric:
+    family = GaugeMetricFamily(gauge.name, gauge.help_text, labels=gauge.labels)
+    for label_values, value in gauge.samples:
         family.add_metric(label_values, value)
     return family

@@ -11,6 +11,8 @@ Prometheus exports them.
 
 import os
 from bisect import bisect_left
+from collections.abc import Sequence
+from dataclasses import dataclass
 from pathlib import Path
 
 import msgspec
@@ -34,6 +36,16 @@ COUNTERS = {
     "predictor_auth_jwks_refresh_failures": ("Failed JWKS fetches (verification went on with cached keys).", ()),
 }
 SEPARATOR = "\x1f"  # between a counter's name and its label values in a snapshot key
+
+
+@dataclass(frozen=True)
+class Gauge:
+    """A fixed gauge family (what the model is): one value per set of label values."""
+
+    name: str
+    help_text: str
+    labels: Sequence[str]
+    samples: Sequence[tuple[Sequence[str], float]]
 
 
 class Histogram:
