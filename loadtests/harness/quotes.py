@@ -20,6 +20,7 @@ from typing import Any
 from harness import measurements
 from harness.bench_tables import (
     autenticacion,
+    ceiling_table,
     fairness_table,
     image_table,
     overhead_table,
@@ -175,6 +176,7 @@ MEASURED_BLOCKS: dict[str, tuple[str, Callable[[dict[str, Any]], str]]] = {  # b
     "request-path": ("request-path", request_path_table),
     "auth-checks": ("request-path", lambda results: request_path_table(results, only="check")),
     "telemetry": ("telemetry", overhead_table),
+    "ceiling": ("ceiling", ceiling_table),
     "auth": ("auth", overhead_table),
     "autenticacion": ("auth", autenticacion),
     "startup": ("startup", startup_table),

@@ -129,3 +129,13 @@ def test_publishing_needs_a_clean_tree(monkeypatch):
     monkeypatch.setattr(measurements.environment, "dirty", lambda: True)
     with pytest.raises(RuntimeError, match="uncommitted"):
         measurements.publish()
+
+
+def test_the_ceiling_verdict_is_the_last_variant_against_the_first():
+    def runs(*rates: float) -> list[dict[str, float]]:
+        return [{"rps": rate, "p50": 1.0, "p99": 2.0} for rate in rates]
+
+    results = {"wrk": "-t1 -c64 -d3s", "rounds": 3, "variants": {"bare": runs(100, 90, 110), "on": runs(80, 95, 86)}}
+    assert "**0.86x** the ceiling's throughput, which meets the target" in bench_tables.ceiling_table(results)
+    results["variants"]["on"] = runs(80, 70, 90)
+    assert "**0.80x** the ceiling's throughput, which is below the target" in bench_tables.ceiling_table(results)

@@ -1,7 +1,9 @@
-"""Back-to-back HTTP cost of telemetry and of authorization (`./task bench:telemetry`, `bench:auth`).
+"""Back-to-back HTTP cost of telemetry, of authorization, and of the whole service against the
+bare-ASGI ceiling (`./task bench:telemetry`, `bench:auth`, `bench:ceiling`).
 
-Each variant is a real server (1 worker: `predictor serve`, or uvicorn with the standard
-OpenTelemetry instrumentation around our app, standard_otel.py), started once and warmed up, all
+Each variant is a real server (1 worker: `predictor serve`; uvicorn with the standard
+OpenTelemetry instrumentation around our app, standard_otel.py; or uvicorn with the bare app of
+loadtests/reference/bare_asgi.py, the same model and nothing else), started once and warmed up, all
 pinned to core 0 (only the one under load uses it); wrk on core 1 sends the challenge body. Variants
 alternate in short runs, round by round, so that a noisy neighbour hurts them alike. Single runs
 on a shared VM vary widely, so the table reports the median of many rounds, their range, and
@@ -11,6 +13,7 @@ OTLP collector) is harness.jwks.Issuer, served by this process on 127.0.0.1.
 
 import argparse
 import contextlib
+import dataclasses
 import hashlib
 import json
 import sys
@@ -19,7 +22,7 @@ import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
-from harness import server, wrk
+from harness import anchors, server, wrk
 from harness.bench_tables import overhead_table
 from harness.jwks import Issuer
 from harness.payloads import CHALLENGE_VECTOR, single_body
@@ -30,14 +33,18 @@ DRAIN_SECONDS = 1.0  # let the last server finish its backlog before the next va
 Variant = tuple[Callable[[int], server.Server], str]  # the server on a port, the request header
 
 
+def pinned(spec: server.Server) -> server.Server:
+    return dataclasses.replace(spec, command=(*PIN_SERVER, *spec.command))
+
+
 def ours(env: dict[str, str]) -> Callable[[int], server.Server]:
     """`predictor serve`, one worker, pinned to core 0."""
+    return lambda port: pinned(server.predictor(port, 1, env))
 
-    def on(port: int) -> server.Server:
-        spec = server.predictor(port, 1, env)
-        return server.Server(spec.name, (*PIN_SERVER, *spec.command), spec.env, spec.ready_path)
 
-    return on
+def ceiling(port: int) -> server.Server:
+    """The bare ASGI app with the same model and decoder, pinned to core 0."""
+    return pinned(anchors.specs(port, "bare"))
 
 
 def standard_otel(env: dict[str, str]) -> Callable[[int], server.Server]:
@@ -54,8 +61,14 @@ def standard_otel(env: dict[str, str]) -> Callable[[int], server.Server]:
 def variants(kind: str, issuer: Issuer) -> dict[str, Variant]:
     """Name -> (server, request header) for each variant, the baseline first. The issuer serves the
     keys and swallows the OTLP exports."""
+    export = {"OTEL_EXPORTER_OTLP_ENDPOINT": issuer.base}
+    if kind == "ceiling":
+        return {
+            anchors.TITLES["bare"]: (ceiling, ""),
+            "ours: telemetry off (OTEL_SDK_DISABLED=true)": (ours({"OTEL_SDK_DISABLED": "true"}), ""),
+            "ours: telemetry on, default sampling, OTLP export": (ours(export), ""),
+        }
     if kind == "telemetry":
-        export = {"OTEL_EXPORTER_OTLP_ENDPOINT": issuer.base}
         return {
             "telemetry off (OTEL_SDK_DISABLED=true)": (ours({"OTEL_SDK_DISABLED": "true"}), ""),
             "ours: telemetry on, default sampling, OTLP export": (ours(export), ""),
@@ -110,7 +123,7 @@ def measure(url: str, header: str, seconds: int, connections: int, folder: Path)
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("kind", choices=["telemetry", "auth"])
+    parser.add_argument("kind", choices=["telemetry", "auth", "ceiling"])
     parser.add_argument("--seconds", type=int, default=3, help="wrk duration per run (default: %(default)s)")
     parser.add_argument("--rounds", type=int, default=20, help="alternating rounds (default: %(default)s)")
     parser.add_argument("--connections", type=int, default=64, help="wrk connections (default: %(default)s)")

@@ -7,6 +7,7 @@ the import, which writes it into the manifest; serving builds its FeatureSpace f
 """
 
 from dataclasses import dataclass
+from functools import cached_property
 from itertools import product
 
 AIRLINE, FLIGHT_TYPE, MONTH = "OPERA", "TIPOVUELO", "MES"
@@ -78,10 +79,13 @@ class FeatureSpace:
         return row
 
     def is_flight(self, row: list[int]) -> bool:
-        """Exactly one airline, one flight type and one month set: a vector a real flight can produce."""
-        types_at = len(self.airlines)
-        months_at = types_at + len(self.flight_types)
-        return row[:types_at].count(1) == 1 and row[types_at:months_at].count(1) == 1 and row[months_at:].count(1) == 1
+        """Whether a 0/1 vector is one a real flight can produce: one airline, one flight type and one
+        month set. Asked of every row with telemetry on, so it is one lookup among those vectors."""
+        return tuple(row) in self._flight_vectors
+
+    @cached_property
+    def _flight_vectors(self) -> frozenset[tuple[int, ...]]:
+        return frozenset(map(tuple, self.valid_combinations()))
 
     def valid_flights(self) -> list[tuple[str, str, int]]:
         """Every (airline, flight type, month) a real flight can have: 23 x 2 x 12 = 552."""

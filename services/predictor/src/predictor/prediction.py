@@ -7,7 +7,6 @@ framework: time, trace context, authorization, body, predict, respond, observe. 
 """
 
 import asyncio
-import contextlib
 from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass, field
 from time import perf_counter
@@ -15,7 +14,7 @@ from typing import TYPE_CHECKING, Any
 
 import msgspec
 from litestar.enums import ScopeType
-from litestar.types import ASGIApp, HTTPScope, Receive, Scope, Send
+from litestar.types import ASGIApp, Receive, Scope, Send
 from opentelemetry.trace import Span
 
 from predictor.errors import JSON, ApiError, method_not_allowed, overloaded, too_large
@@ -38,7 +37,6 @@ Headers = dict[bytes, bytes]
 PROBES = frozenset(("/health", "/health/live", "/health/ready"))  # also answer HEAD, as probes may send it
 DISCARD_BYTES = 1024 * 1024
 SLICE_ROWS = 100
-NO_TURN = contextlib.nullcontext()
 
 if TYPE_CHECKING:
     from predictor.auth.authorizer import Authorizer
@@ -80,8 +78,9 @@ def prediction_routes(loaded: LoadedModel, telemetry: Telemetry, max_batch_rows:
     async def single(request: PredictRequest, span: Span | None) -> bytes:
         with telemetry.inference(span, model, 1):
             label = model.predict_one(request.array)
-        telemetry.predicted(label)
-        telemetry.inputs(*((1, 0) if features.is_flight(request.array) else (0, 1)))
+        if telemetry.enabled:
+            telemetry.predicted(label)
+            telemetry.inputs(*((1, 0) if features.is_flight(request.array) else (0, 1)))
         return SINGLE_ANSWERS[label]
 
     async def batch(request: Any, span: Span | None) -> bytes:
@@ -160,53 +159,50 @@ class PredictionApp:
         self.in_flight = 0
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        route = self.routes.get(scope["path"]) if scope["type"] == ScopeType.HTTP else None
-        if route is None or scope["type"] != ScopeType.HTTP:
+        if scope["type"] != ScopeType.HTTP or (route := self.routes.get(scope["path"])) is None:
             if scope["type"] == ScopeType.HTTP and scope["method"] == "HEAD" and scope["path"] in PROBES:
                 scope = {**scope, "method": "GET"}  # uvicorn still sees HEAD in its own scope and sends no body
             await self.framework(scope, receive, send)
             return
         start = perf_counter()
+        method = scope["method"]
         status = 500  # what is recorded if answering raises
         headers = dict(scope["headers"])
         self.in_flight += 1
         try:
             with self.telemetry.server_span(headers, scope, route.path) as span:
-                status = await self._answer(route, scope, headers, receive, send, span)
-                self.telemetry.answered(span, status)
+                answer, payload, extra_headers = 200, b"", None
+                try:
+                    if method != "POST":
+                        raise method_not_allowed(method, "POST")
+                    if self.in_flight > self.max_concurrent:
+                        raise overloaded()
+                    if self.authorizer is not None and (denial := await self.authorizer.check(headers)) is not None:
+                        self.telemetry.rejected(denial.status)
+                        raise denial
+                    body = await self._body(headers, receive)
+                    if route.many_rows:
+                        async with self.batch_turns:
+                            payload = await route.predict(route.decode(body), span)
+                    else:
+                        payload = await route.predict(route.decode(body), span)
+                except ApiError as error:
+                    answer, payload, extra_headers = error.status, error.encode(), error.headers
+                response_headers = [(b"content-type", JSON), (b"content-length", b"%d" % len(payload))]
+                if extra_headers:
+                    response_headers += extra_headers
+                await send({"type": "http.response.start", "status": answer, "headers": response_headers})
+                await send({"type": "http.response.body", "body": payload, "more_body": False})
+                status = answer
+                if span is not None:
+                    self.telemetry.answered(span, status)
         finally:
             self.in_flight -= 1
-            self.telemetry.observe(scope["method"], route.path, status, perf_counter() - start)
-
-    async def _answer(
-        self,
-        route: PredictionRoute,
-        scope: HTTPScope,
-        headers: Headers,
-        receive: Receive,
-        send: Send,
-        span: Span | None,
-    ) -> int:
-        try:
-            if scope["method"] != "POST":
-                raise method_not_allowed(scope["method"], "POST")
-            if self.in_flight > self.max_concurrent:
-                raise overloaded()
-            if self.authorizer is not None and (denial := await self.authorizer.check(headers)) is not None:
-                self.telemetry.rejected(denial.status)
-                raise denial
-            body = await self._body(headers, receive)
-            async with self.batch_turns if route.many_rows else NO_TURN:
-                payload = await route.predict(route.decode(body), span)
-        except ApiError as error:
-            await respond(send, error.status, error.encode(), error.headers)
-            return error.status
-        await respond(send, 200, payload)
-        return 200
+            self.telemetry.observe(method, route.path, status, perf_counter() - start)
 
     async def _body(self, headers: Headers, receive: Receive) -> bytes:
-        media_type = headers.get(b"content-type", b"").split(b";", 1)[0].strip().lower()
-        if media_type != JSON:
+        content_type = headers.get(b"content-type", b"")
+        if content_type != JSON and content_type.split(b";", 1)[0].strip().lower() != JSON:
             raise ApiError(415, "unsupported_media_type", "send the body as Content-Type: application/json")
         declared = headers.get(b"content-length", b"")
         if declared.isdigit() and int(declared) > self.max_body_bytes:
@@ -250,9 +246,3 @@ async def _discard(receive: Receive) -> None:
         if message["type"] != "http.request" or not message.get("more_body", False):
             return
         dropped += len(message["body"])
-
-
-async def respond(send: Send, status: int, body: bytes, extra_headers: list[tuple[bytes, bytes]] | None = None) -> None:
-    headers = [(b"content-type", JSON), (b"content-length", str(len(body)).encode()), *(extra_headers or ())]
-    await send({"type": "http.response.start", "status": status, "headers": headers})
-    await send({"type": "http.response.body", "body": body, "more_body": False})
