@@ -46,9 +46,9 @@ def serve(settings: Settings) -> int:
     gc.enable()
     with tempfile.TemporaryDirectory(prefix="predictor-metrics-") as share:
         settings = msgspec.structs.replace(settings, predictor_metrics_dir=settings.predictor_metrics_dir or share)
-        factory = partial(create_app, settings, loaded=loaded)
-        listener = uvicorn_config(settings, factory).bind_socket()
-        return supervise(partial(_work, factory), settings, listener, settings.web_concurrency)
+        config = uvicorn_config(settings, partial(create_app, settings, loaded=loaded))
+        listener = config.bind_socket()
+        return supervise(partial(_work, config), settings, listener, settings.web_concurrency)
 
 
 def uvicorn_config(settings: Settings, factory: AppFactory) -> uvicorn.Config:
@@ -72,9 +72,8 @@ def uvicorn_config(settings: Settings, factory: AppFactory) -> uvicorn.Config:
     )
 
 
-def _work(factory: AppFactory, settings: Settings, listener: socket.socket, listeners_closed: Barrier) -> None:
-    """One worker process (see supervisor.py)."""
-    config = uvicorn_config(settings, factory)
+def _work(config: uvicorn.Config, settings: Settings, listener: socket.socket, listeners_closed: Barrier) -> None:
+    """One worker process (see supervisor.py), with the config the supervisor made before forking."""
     DrainingServer(config, settings.drain_delay_seconds, listeners_closed).run(sockets=[listener])
 
 
@@ -85,6 +84,10 @@ class DrainingServer(uvicorn.Server):
         super().__init__(config)
         self.delay = delay
         self.listeners_closed = listeners_closed
+
+    async def startup(self, sockets: list[socket.socket] | None = None) -> None:
+        await super().startup(sockets)
+        gc.freeze()  # what this worker built at start-up (the app, the trace SDK) lives as long as it does
 
     async def shutdown(self, sockets: list[socket.socket] | None = None) -> None:
         await asyncio.sleep(self.delay)  # readiness is already 503; answer as usual meanwhile
