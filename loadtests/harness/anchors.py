@@ -20,7 +20,7 @@ TITLES = {
     "reference": "challenge reference (Flask debug server, unpickles per request)",
     "flask": "Flask + gunicorn, model loaded once (baseline)",
     "litestar": "plain Litestar typed handler, same model",
-    "bare": "bare ASGI, same model (ceiling)",
+    "bare": "bare ASGI, same model, stock uvicorn (the ceiling)",
     "ours": "our service, telemetry on",
 }
 DRAIN_S = 0.5  # the last server's backlog clears before the next one is loaded

@@ -72,7 +72,7 @@ def summary(figures: dict[str, Any], link: str) -> str:
             f"{knee['p99_ms']:.1f} ms against {figures['latency_threshold_ms']:g} ms).",
             f"- Anchors, same wrk load: our service {ours['throughput']:,.0f} req/s, "
             f"{ours['ratio_to_reference']:.1f}x the challenge's reference app and "
-            f"{ours['throughput'] / bare['throughput']:.0%} of the bare-ASGI ceiling.",
+            f"{ours['throughput'] / bare['throughput']:.2f}x the bare ASGI app on stock uvicorn (the ceiling).",
             f"- SLO drill (deliberate faults): alerts fired {_fired(figures)}.",
             "",
             f"![the challenge phase, second by second]({os.path.dirname(link)}/challenge.png)",

@@ -139,3 +139,8 @@ def test_the_ceiling_verdict_is_the_last_variant_against_the_first():
     assert "**0.86x** the ceiling's throughput, which meets the target" in bench_tables.ceiling_table(results)
     results["variants"]["on"] = runs(80, 70, 90)
     assert "**0.80x** the ceiling's throughput, which is below the target" in bench_tables.ceiling_table(results)
+    assert "served like ours" not in bench_tables.ceiling_table(results)
+    results["variants"] = {"bare": runs(100), bench_tables.SERVED_LIKE_OURS: runs(160), "on": runs(120)}
+    text = bench_tables.ceiling_table(results)
+    assert "**1.20x** the ceiling's throughput, which meets" in text
+    assert "served like ours it does **0.75x**" in text

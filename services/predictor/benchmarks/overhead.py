@@ -23,7 +23,7 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 from harness import anchors, server, wrk
-from harness.bench_tables import overhead_table
+from harness.bench_tables import SERVED_LIKE_OURS, overhead_table
 from harness.jwks import Issuer
 from harness.payloads import CHALLENGE_VECTOR, single_body
 
@@ -47,6 +47,13 @@ def ceiling(port: int) -> server.Server:
     return pinned(anchors.specs(port, "bare"))
 
 
+def ceiling_served_like_ours(port: int) -> server.Server:
+    """The same bare app in our uvicorn config (bare_served_like_ours.py), pinned to core 0."""
+    command = (*PIN_SERVER, sys.executable, str(HERE / "bare_served_like_ours.py"))
+    env = {"HOST": "127.0.0.1", "PORT": str(port)}
+    return server.Server("bare, served like ours", command, env, "/api", single_body(CHALLENGE_VECTOR))
+
+
 def standard_otel(env: dict[str, str]) -> Callable[[int], server.Server]:
     """Our app inside OpenTelemetry's standard ASGI instrumentation, served as `predictor serve` would."""
 
@@ -65,6 +72,7 @@ def variants(kind: str, issuer: Issuer) -> dict[str, Variant]:
     if kind == "ceiling":
         return {
             anchors.TITLES["bare"]: (ceiling, ""),
+            SERVED_LIKE_OURS: (ceiling_served_like_ours, ""),
             "ours: telemetry off (OTEL_SDK_DISABLED=true)": (ours({"OTEL_SDK_DISABLED": "true"}), ""),
             "ours: telemetry on, default sampling, OTLP export": (ours(export), ""),
         }

@@ -29,7 +29,7 @@ from predictor.schemas import (
     flights_request_type,
 )
 from predictor.settings import Settings
-from predictor.telemetry import Telemetry
+from predictor.telemetry import NOT_TRACED, Telemetry
 
 # The challenge's single-row answers, encoded once.
 SINGLE_ANSWERS = (b'{"predicciones":[0]}', b'{"predicciones":[1]}')
@@ -42,9 +42,9 @@ if TYPE_CHECKING:
     from predictor.auth.authorizer import Authorizer
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class PredictionRoute:
-    """What one prediction path accepts and how it answers.
+    """What one prediction path accepts.
 
     A body that does not match the schema gets `invalid_status` (422 on the challenge's routes,
     400 on /predict, as its contract has it); a field with a fixed set of values names them
@@ -53,8 +53,6 @@ class PredictionRoute:
 
     path: str
     decoder: msgspec.json.Decoder[Any]
-    predict: Callable[[Any, Span | None], Awaitable[bytes]]  # the decoded request and the server span (if traced)
-    many_rows: bool = False  # decoded and predicted in turns (MAX_CONCURRENT_BATCHES); single rows never wait
     invalid_status: int = 422
     accepted: dict[str, list[str | int]] = field(default_factory=dict)
 
@@ -71,16 +69,32 @@ class PredictionRoute:
             raise ApiError(400, "malformed_json", str(error)) from None
 
 
-def prediction_routes(loaded: LoadedModel, telemetry: Telemetry, max_batch_rows: int) -> list[PredictionRoute]:
+@dataclass(frozen=True, kw_only=True)
+class OneRow(PredictionRoute):
+    """A single row, predicted at once: `predict(request, server span if traced)` gives the body."""
+
+    predict: Callable[[Any, Span | None], bytes]
+
+
+@dataclass(frozen=True, kw_only=True)
+class ManyRows(PredictionRoute):
+    """Rows decoded and predicted in turns (MAX_CONCURRENT_BATCHES), a slice at a time."""
+
+    predict: Callable[[Any, Span | None], Awaitable[bytes]]
+
+
+def prediction_routes(loaded: LoadedModel, telemetry: Telemetry, max_batch_rows: int) -> list[OneRow | ManyRows]:
     """The three prediction routes, answering from the verified model."""
     model, features = loaded.model, loaded.features
 
-    async def single(request: PredictRequest, span: Span | None) -> bytes:
-        with telemetry.inference(span, model, 1):
+    def single(request: PredictRequest, span: Span | None) -> bytes:
+        if span is None:
             label = model.predict_one(request.array)
+        else:
+            with telemetry.inference(span, model, 1):
+                label = model.predict_one(request.array)
         if telemetry.enabled:
-            telemetry.predicted(label)
-            telemetry.inputs(*((1, 0) if features.is_flight(request.array) else (0, 1)))
+            telemetry.row_predicted(label, features.is_flight(request.array))
         return SINGLE_ANSWERS[label]
 
     async def batch(request: Any, span: Span | None) -> bytes:
@@ -119,15 +133,14 @@ def prediction_routes(loaded: LoadedModel, telemetry: Telemetry, max_batch_rows:
         MONTH: list(features.months),
     }
     return [
-        PredictionRoute("/api", msgspec.json.Decoder(PredictRequest), single),
-        PredictionRoute("/api/batch", msgspec.json.Decoder(batch_request_type(max_batch_rows)), batch, True),
-        PredictionRoute(
-            "/predict",
-            msgspec.json.Decoder(flights_request_type(features, max_batch_rows)),
-            by_name,
-            True,
-            400,
-            accepted,
+        OneRow(path="/api", decoder=msgspec.json.Decoder(PredictRequest), predict=single),
+        ManyRows(path="/api/batch", decoder=msgspec.json.Decoder(batch_request_type(max_batch_rows)), predict=batch),
+        ManyRows(
+            path="/predict",
+            decoder=msgspec.json.Decoder(flights_request_type(features, max_batch_rows)),
+            predict=by_name,
+            invalid_status=400,
+            accepted=accepted,
         ),
     ]
 
@@ -143,7 +156,7 @@ class PredictionApp:
 
     def __init__(
         self,
-        routes: list[PredictionRoute],
+        routes: list[OneRow | ManyRows],
         framework: ASGIApp,
         telemetry: Telemetry,
         authorizer: "Authorizer | None",
@@ -168,37 +181,38 @@ class PredictionApp:
         method = scope["method"]
         status = 500  # what is recorded if answering raises
         headers = dict(scope["headers"])
+        traced = self.telemetry.begin(headers, scope, route.path)
+        span = traced[0]
         self.in_flight += 1
         try:
-            with self.telemetry.server_span(headers, scope, route.path) as span:
-                answer, payload, extra_headers = 200, b"", None
-                try:
-                    if method != "POST":
-                        raise method_not_allowed(method, "POST")
-                    if self.in_flight > self.max_concurrent:
-                        raise overloaded()
-                    if self.authorizer is not None and (denial := await self.authorizer.check(headers)) is not None:
-                        self.telemetry.rejected(denial.status)
-                        raise denial
-                    body = await self._body(headers, receive)
-                    if route.many_rows:
-                        async with self.batch_turns:
-                            payload = await route.predict(route.decode(body), span)
-                    else:
+            answer, payload, extra_headers = 200, b"", None
+            try:
+                if method != "POST":
+                    raise method_not_allowed(method, "POST")
+                if self.in_flight > self.max_concurrent:
+                    raise overloaded()
+                if self.authorizer is not None and (denial := await self.authorizer.check(headers)) is not None:
+                    self.telemetry.rejected(denial.status)
+                    raise denial
+                body = await self._body(headers, receive)
+                if isinstance(route, OneRow):
+                    payload = route.predict(route.decode(body), span)
+                else:
+                    async with self.batch_turns:
                         payload = await route.predict(route.decode(body), span)
-                except ApiError as error:
-                    answer, payload, extra_headers = error.status, error.encode(), error.headers
-                response_headers = [(b"content-type", JSON), (b"content-length", b"%d" % len(payload))]
-                if extra_headers:
-                    response_headers += extra_headers
-                await send({"type": "http.response.start", "status": answer, "headers": response_headers})
-                await send({"type": "http.response.body", "body": payload, "more_body": False})
-                status = answer
-                if span is not None:
-                    self.telemetry.answered(span, status)
+            except ApiError as error:
+                answer, payload, extra_headers = error.status, error.encode(), error.headers
+            response_headers = [(b"content-type", JSON), (b"content-length", b"%d" % len(payload))]
+            if extra_headers:
+                response_headers += extra_headers
+            await send({"type": "http.response.start", "status": answer, "headers": response_headers})
+            await send({"type": "http.response.body", "body": payload, "more_body": False})
+            status = answer
         finally:
             self.in_flight -= 1
             self.telemetry.observe(method, route.path, status, perf_counter() - start)
+            if traced is not NOT_TRACED:
+                self.telemetry.end(traced, status)
 
     async def _body(self, headers: Headers, receive: Receive) -> bytes:
         content_type = headers.get(b"content-type", b"")

@@ -117,6 +117,16 @@ def test_slowloris_connections_get_408_while_probes_are_answered(predictor_facto
     probes.report("100 slowloris connections")
 
 
+def test_a_body_that_stops_arriving_gets_408(predictor_factory):
+    running = predictor_factory({"BODY_TIMEOUT_SECONDS": "1"})
+    head = f"POST /api HTTP/1.1\r\nhost: x\r\ncontent-type: application/json\r\ncontent-length: {len(BODY)}\r\n\r\n"
+    with connect(running.url) as connection:
+        connection.sendall(head.encode() + BODY[:10])
+        answer = read_all(connection)
+    assert answer.startswith(b"HTTP/1.1 408 ")
+    assert "request body" in json.loads(answer.split(b"\r\n\r\n", 1)[1])["detail"]
+
+
 @contextlib.contextmanager
 def descriptor_limit(soft: int):
     """This process's soft limit on open files, for the block (a server started inside inherits it)."""

@@ -7,15 +7,17 @@ path: docs/decisions/0003-telemetry.md.
 
 import asyncio
 import contextlib
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable
 from contextlib import AbstractContextManager
+from contextvars import Token
 from importlib.metadata import version
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from litestar.types import ASGIApp, HTTPScope
 from opentelemetry import context, trace
-from opentelemetry.trace import NonRecordingSpan, Span, SpanContext, SpanKind, StatusCode, Tracer
+from opentelemetry.context import Context
+from opentelemetry.trace import NonRecordingSpan, Span, SpanKind, StatusCode, Tracer
 
 from predictor.loading import LoadedModel
 from predictor.settings import Settings
@@ -29,6 +31,9 @@ if TYPE_CHECKING:
     from opentelemetry.sdk.trace.export import SpanExporter
 
 PUBLISH_SECONDS = 1.0
+# The sampled server span, and the token of the trace context made current.
+Traced = tuple[Span | None, "Token[Context] | None"]
+NOT_TRACED: Traced = (None, None)
 NO_SPAN: AbstractContextManager[None] = contextlib.nullcontext()
 ONE_HOT, OFF_DOMAIN = counter_key("predictor_inputs", "one_hot"), counter_key("predictor_inputs", "off_domain")
 JWKS_REFRESHES = counter_key("predictor_auth_jwks_refreshes")
@@ -57,6 +62,8 @@ class Telemetry:
             self.tracer = self.provider.get_tracer("predictor", service_version)
         self.gauges: list[Gauge] = []
         self.prediction_keys = ("", "")
+        # Bound once, so a request's observation costs no check: (method, route, status, seconds).
+        self.observe: Callable[[str, str, int, float], None] = self.store.observe if self.enabled else _ignore
 
     def model_loaded(self, loaded: LoadedModel) -> None:
         manifest = loaded.manifest
@@ -89,15 +96,16 @@ class Telemetry:
 
     # --- the hot path ----------------------------------------------------------------------
 
-    def server_span(self, headers: dict[bytes, bytes], scope: HTTPScope, route: str) -> AbstractContextManager[Any]:
-        """The request's server span when it is sampled (yields it), else nothing to record (yields
-        None); a caller's unsampled trace context is still attached, so log lines carry its id."""
-        if not self.enabled:
-            return NO_SPAN
+    def begin(self, headers: dict[bytes, bytes], scope: HTTPScope, route: str) -> Traced:
+        """The request's server span, started and made current when the request is sampled; else the
+        caller's unsampled trace context made current, so that log lines carry its id; else, for
+        most requests, nothing (NOT_TRACED). Whatever it returns goes to `end`."""
+        if not self.enabled or (TRACEPARENT not in headers and not self.sampler.sampled(None)):
+            return NOT_TRACED
         parent = caller_context(headers[TRACEPARENT], headers.get(b"tracestate")) if TRACEPARENT in headers else None
         if self.tracer is not None and self.sampler.sampled(parent):
             method = scope["method"]
-            return self.tracer.start_as_current_span(
+            span = self.tracer.start_span(
                 f"{method} {route}",
                 context=trace.set_span_in_context(NonRecordingSpan(parent)) if parent else None,
                 kind=SpanKind.SERVER,
@@ -109,19 +117,23 @@ class Telemetry:
                     "network.protocol.version": scope.get("http_version", "1.1"),
                 },
             )
-        return _in_callers_context(parent) if parent is not None else NO_SPAN
+            return span, context.attach(trace.set_span_in_context(span))
+        if parent is not None:
+            return None, context.attach(trace.set_span_in_context(NonRecordingSpan(parent)))
+        return NOT_TRACED
 
     @staticmethod
-    def answered(span: Span | None, status: int) -> None:
+    def end(traced: Traced, status: int) -> None:
+        """The server span (if any) gets the status and ends; the request's trace context is let go."""
+        span, token = traced
         if span is not None:
             span.set_attribute("http.response.status_code", status)
             if status >= 500:
                 span.set_attribute("error.type", str(status))
                 span.set_status(StatusCode.ERROR)
-
-    def observe(self, method: str, route: str, status: int, seconds: float) -> None:
-        if self.enabled:
-            self.store.duration(method, route, status).observe(seconds)
+            span.end()
+        if token is not None:
+            context.detach(token)
 
     def inference(self, span: Span | None, model: Any, rows: int) -> AbstractContextManager[Any]:
         """A child span around the model call when the request is traced; otherwise nothing."""
@@ -130,7 +142,11 @@ class Telemetry:
         attributes = {"predictor.model.version": model.version, "predictor.rows": rows}
         return self.tracer.start_as_current_span("predict", attributes=attributes)
 
-    def predicted(self, label: int, count: int = 1) -> None:
+    def row_predicted(self, label: int, flight: bool) -> None:
+        """One single-row prediction, with telemetry on: its class and its input domain (`inputs`)."""
+        self.store.increment(self.prediction_keys[label], ONE_HOT if flight else OFF_DOMAIN)
+
+    def predicted(self, label: int, count: int) -> None:
         if self.enabled and count:
             self.store.count(self.prediction_keys[label], count)
 
@@ -182,10 +198,5 @@ _BAND_HELP = "Lowest and highest monthly share of 2017 flights the model predict
 _HOLDOUT_HELP = "Share of the holdout flights the model predicts delayed."
 
 
-@contextlib.contextmanager
-def _in_callers_context(parent: SpanContext) -> Iterator[None]:
-    token = context.attach(trace.set_span_in_context(NonRecordingSpan(parent)))
-    try:
-        yield None
-    finally:
-        context.detach(token)
+def _ignore(method: str, route: str, status: int, seconds: float) -> None:
+    """Observing, with telemetry off."""

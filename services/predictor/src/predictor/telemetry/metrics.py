@@ -85,9 +85,18 @@ class MetricsStore:
             histogram = self.durations[key] = Histogram()
         return histogram
 
+    def observe(self, method: str, route: str, status: int, seconds: float) -> None:
+        (self.durations.get((method, route, status)) or self.duration(method, route, status)).observe(seconds)
+
     def count(self, key: str, amount: int = 1) -> None:
         """Add to a counter series; `key` comes from counter_key()."""
         self.counters[key] = self.counters.get(key, 0) + amount
+
+    def increment(self, *keys: str) -> None:
+        """Add one to each of these counter series, in one call (a single row's class and domain)."""
+        counters = self.counters
+        for key in keys:
+            counters[key] = counters.get(key, 0) + 1
 
     def snapshot(self) -> Snapshot:
         return Snapshot(
