@@ -208,6 +208,10 @@ class PredictionApp:
             await send({"type": "http.response.start", "status": answer, "headers": response_headers})
             await send({"type": "http.response.body", "body": payload, "more_body": False})
             status = answer
+        except Exception as error:  # a fault, not a refusal: the span (if sampled) records it, uvicorn answers 500
+            if span is not None:
+                span.record_exception(error)
+            raise
         finally:
             self.in_flight -= 1
             self.telemetry.observe(method, route.path, status, perf_counter() - start)

@@ -5,10 +5,11 @@ import hashlib
 import pytest
 from litestar.testing import TestClient
 from opentelemetry.sdk.trace.export.in_memory_span_exporter import InMemorySpanExporter
-from opentelemetry.trace import SpanKind
+from opentelemetry.trace import SpanKind, StatusCode
 from prometheus_client.parser import text_string_to_metric_families
 
 from predictor.app import create_app
+from predictor.classifier import LogisticModel
 from predictor.features import CHALLENGE_EXAMPLE, TEAM
 from predictor.settings import load_settings
 from predictor.telemetry import Telemetry
@@ -95,6 +96,18 @@ def test_sampled_request_has_a_server_span_and_an_inference_child():
     assert predict.attributes["predictor.model.version"].startswith("challenge-")
     assert predict.attributes["predictor.rows"] == 1
     assert server.resource.attributes["service.name"] == "predictor"
+
+
+def test_a_fault_in_the_prediction_path_is_recorded_in_the_span_and_the_histogram(monkeypatch):
+    client, exporter, telemetry = traced_client({"OTEL_TRACES_SAMPLER_ARG": "1"})
+    monkeypatch.setattr(LogisticModel, "predict_one", lambda *_: 1 / 0)
+    with TestClient(client.app, raise_server_exceptions=False) as faulty:
+        assert faulty.post("/api", json=EXAMPLE).status_code == 500
+    server = next(s for s in finished_spans(exporter, telemetry) if s.name == "POST /api")
+    assert server.status.status_code == StatusCode.ERROR
+    assert server.attributes["http.response.status_code"] == 500
+    assert [event.attributes["exception.type"] for event in server.events] == ["ZeroDivisionError"]
+    assert sum(telemetry.store.durations[("POST", "/api", 500)].counts) == 1
 
 
 def test_incoming_trace_context_is_continued():
